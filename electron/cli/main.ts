@@ -1,0 +1,123 @@
+// The `lifeboat` command: headless mode and, as the product grows, backup/restore/points/verify for cron and
+// servers. Every command takes --data-dir and --json; errors are one readable line (or a JSON object) and a
+// non-zero exit code, never a stack trace.
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CatalogError } from '../engine/catalog/catalog.js';
+import { defaultDataDir } from '../engine/paths.js';
+import { CliError, type CliIo, type Command } from './command.js';
+import { infoCommand } from './commands/info.js';
+import { serveCommand } from './commands/serve.js';
+import { appVersion } from './runtime.js';
+
+export const COMMANDS: readonly Command[] = [serveCommand, infoCommand];
+
+const GLOBAL_OPTIONS = {
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+const GLOBAL_HELP = [
+  '--data-dir DIR  the data folder (catalog, logs, secrets); default: the desktop app\'s, or $LIFEBOAT_DATA_DIR',
+  '--json          machine-readable output on stdout',
+  '-h, --help      this help',
+];
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `Lifeboat ${appVersion}: agentless VM backup for small IT shops.`,
+    '',
+    'Usage: lifeboat <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Options for every command:',
+    ...GLOBAL_HELP.map((line) => `  ${line}`),
+    '',
+    'Run `lifeboat <command> --help` for a command\'s options. `lifeboat --version` prints the version.',
+  ].join('\n');
+}
+
+function commandHelp(command: Command): string {
+  return [
+    `${command.summary}.`,
+    '',
+    `Usage: ${command.usage}`,
+    '',
+    'Options:',
+    ...[...command.optionHelp, ...GLOBAL_HELP].map((line) => `  ${line}`),
+  ].join('\n');
+}
+
+const defaultIo: CliIo = {
+  stdout: (text) => process.stdout.write(`${text}\n`),
+  stderr: (text) => process.stderr.write(`${text}\n`),
+};
+
+function stopSignal(): Promise<string> {
+  return new Promise((resolveStop) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolveStop(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    io.stdout(mainHelp());
+    return 0;
+  }
+  if (first === '--version' || first === '-v') {
+    io.stdout(appVersion);
+    return 0;
+  }
+  const json = rest.includes('--json');
+  const report = (error: CliError): number => {
+    if (json) io.stdout(JSON.stringify({ error: { code: error.code, message: error.message } }));
+    else io.stderr(`lifeboat: ${error.message}`);
+    return error.exitCode;
+  };
+
+  const command = COMMANDS.find((c) => c.name === first);
+  if (!command) {
+    return report(new CliError('unknown_command', `unknown command "${first}". Run \`lifeboat --help\` for the list.`, 2));
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...rest], options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    return report(new CliError('invalid_argument', `${(error as Error).message}. Usage: ${command.usage}`, 2));
+  }
+  if (parsed.values.help) {
+    io.stdout(commandHelp(command));
+    return 0;
+  }
+  const dataDirArg = parsed.values['data-dir'];
+  if (dataDirArg !== undefined && dataDirArg.trim() === '') {
+    return report(new CliError('invalid_argument', '--data-dir needs a folder path', 2));
+  }
+  const dataDir = resolve(dataDirArg ?? defaultDataDir());
+  try {
+    return await command.run({
+      values: parsed.values as Record<string, string | boolean | undefined>,
+      positionals: parsed.positionals,
+      dataDir,
+      json,
+      io,
+      stopRequested: stopSignal(),
+    });
+  } catch (error) {
+    if (error instanceof CliError) return report(error);
+    if (error instanceof CatalogError) return report(new CliError(error.code, error.message));
+    const detail = error instanceof Error ? error.message : String(error);
+    return report(new CliError('internal', `${command.name} failed: ${detail}`));
+  }
+}

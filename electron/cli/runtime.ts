@@ -1,0 +1,45 @@
+// What every CLI command that needs the engine opens: a logger (file, plus the console for long-running
+// commands), the headless secret store and the engine itself, all on one data folder.
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { systemClock } from '../engine/clock.js';
+import { createEngine, type Engine } from '../engine/engine.js';
+import { createJsonFileSink } from '../engine/logging/file-sink.js';
+import { createLogger, formatLogLine, type Logger, type LogSink } from '../engine/logging/logger.js';
+import { dataDirLayout } from '../engine/paths.js';
+import { createFileSecretStore, createKeyFileCipher } from '../engine/secrets/secret-store.js';
+
+/** The project root: this file is at dist/electron/cli/ once built, electron/cli/ in tests. */
+export const projectRoot = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i += 1) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string };
+      if (pkg.name === 'lifeboat') return dir;
+    } catch {
+      // Not here; look one folder up.
+    }
+    dir = dirname(dir);
+  }
+  throw new Error('cannot find the Lifeboat package folder');
+})();
+
+export const appVersion = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+export const rendererDir = resolve(projectRoot, 'dist', 'renderer');
+
+export interface HeadlessRuntime {
+  engine: Engine;
+  logger: Logger;
+}
+
+export function openHeadlessRuntime(dataDir: string, options: { console?: (line: string) => void } = {}): HeadlessRuntime {
+  const layout = dataDirLayout(dataDir);
+  const sinks: LogSink[] = [createJsonFileSink(layout.logsDir)];
+  const toConsole = options.console;
+  if (toConsole) sinks.push((record) => toConsole(formatLogLine(record)));
+  const logger = createLogger(sinks, { minLevel: process.env['LIFEBOAT_LOG_LEVEL'] === 'debug' ? 'debug' : 'info' });
+  const secrets = createFileSecretStore(layout.secretsFile, createKeyFileCipher(layout.secretKeyFile));
+  const engine = createEngine({ dataDir, logger, clock: systemClock, secrets, mode: 'headless', version: appVersion });
+  return { engine, logger };
+}

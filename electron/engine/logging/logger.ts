@@ -1,0 +1,95 @@
+// The logger the engine is given. Electron main backs it with electron-log; headless mode with a JSON-lines file
+// and the console. Every implementation redacts secrets before anything is written.
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+export type LogFields = Readonly<Record<string, unknown>>;
+
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+  /** A logger whose lines all carry these fields (a job id, a connection id). */
+  child(fields: LogFields): Logger;
+}
+
+/** One log line as every sink receives it, already redacted. */
+export interface LogRecord {
+  time: string;
+  level: LogLevel;
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+export type LogSink = (record: LogRecord) => void;
+
+const SECRET_KEY = /pass(word|phrase)?|secret|token|private.?key|credential|authorization|cookie/i;
+/** Values that look like secrets wherever they appear, even in free text: PEM keys, tokens in URLs. */
+const SECRET_TEXT: readonly [RegExp, string][] = [
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[redacted private key]'],
+  [/([?&#](?:token|password|passphrase|secret)=)[^&\s#]+/gi, '$1[redacted]'],
+  [/(\/\/[^/\s:@]+:)[^@\s/]+@/g, '$1[redacted]@'],
+];
+export const REDACTED = '[redacted]';
+
+export function redactText(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of SECRET_TEXT) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/** A deep copy of `value` with secret-named fields replaced and secret-looking text masked. */
+export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 8) return '[too deep]';
+  if (value instanceof Error) {
+    return { name: value.name, message: redactText(value.message), ...(value.stack ? { stack: redactText(value.stack) } : {}) };
+  }
+  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = SECRET_KEY.test(key) ? REDACTED : redact(item, depth + 1);
+  }
+  return out;
+}
+
+/** Builds a Logger that redacts, then hands records at or above `minLevel` to the sinks. */
+export function createLogger(sinks: readonly LogSink[], options: { minLevel?: LogLevel; now?: () => Date } = {}): Logger {
+  const min = LOG_LEVELS.indexOf(options.minLevel ?? 'info');
+  const now = options.now ?? (() => new Date());
+  const make = (bound: LogFields): Logger => {
+    const emit = (level: LogLevel, message: string, fields?: LogFields): void => {
+      if (LOG_LEVELS.indexOf(level) < min) return;
+      const record: LogRecord = {
+        time: now().toISOString(),
+        level,
+        message: redactText(message),
+        fields: redact({ ...bound, ...fields }) as Record<string, unknown>,
+      };
+      for (const sink of sinks) {
+        try {
+          sink(record);
+        } catch {
+          // A failing sink (full disk, closed console) must not take the engine down with it.
+        }
+      }
+    };
+    return {
+      debug: (m, f) => emit('debug', m, f),
+      info: (m, f) => emit('info', m, f),
+      warn: (m, f) => emit('warn', m, f),
+      error: (m, f) => emit('error', m, f),
+      child: (fields) => make({ ...bound, ...fields }),
+    };
+  };
+  return make({});
+}
+
+/** Formats a record as one human-readable line (console sinks). */
+export function formatLogLine(record: LogRecord): string {
+  const fields = Object.keys(record.fields).length > 0 ? ` ${JSON.stringify(record.fields)}` : '';
+  return `${record.time} ${record.level.toUpperCase().padEnd(5)} ${record.message}${fields}`;
+}

@@ -1,0 +1,47 @@
+// Starts the real `lifeboat serve` (the package's bin, built output) as a child process, the way a user would.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
+
+export interface ServeProcess {
+  url: string;
+  port: number;
+  token: string;
+  child: ChildProcess;
+  /** Everything the process wrote to stderr so far (its log lines). */
+  stderr: () => string;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export async function startServe(dataDir: string, extraArgs: string[] = []): Promise<ServeProcess> {
+  const bin = resolve('scripts/lifeboat.mjs');
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--json', '--data-dir', dataDir, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  const firstLine = await new Promise<string>((resolveLine, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => reject(new Error(`lifeboat serve printed no URL in time; stderr: ${stderr}`)), 30_000);
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      resolveLine(line);
+    });
+    void exited.then((code) => reject(new Error(`lifeboat serve exited (${code}) before printing a URL; stderr: ${stderr}`)));
+  });
+  const { url, port } = JSON.parse(firstLine) as { url: string; port: number };
+  const token = new URL(url).hash.replace(/^#token=/, '');
+  return {
+    url,
+    port,
+    token,
+    child,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
