@@ -1,7 +1,7 @@
 // One contract suite, run through every transport: what a renderer can rely on is the same over Electron IPC,
 // the WebSocket of headless mode and the in-memory transport.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIpcClient, type IpcClient } from '../../shared/ipc/client.js';
+import { createIpcClient, type IpcClient, type SubscribeOptions } from '../../shared/ipc/client.js';
 import { appContract, type AppContract } from '../../shared/ipc/contract.js';
 import { IpcError } from '../../shared/ipc/errors.js';
 import { systemClock } from '../../electron/engine/clock.js';
@@ -24,6 +24,13 @@ function nextEvent<T>(subscribe: (listener: (payload: T) => void) => () => void,
     });
   });
 }
+
+/** The client without the contract's types: what a buggy or hostile renderer could send. */
+interface UntypedClient {
+  call(method: string, params: unknown): Promise<unknown>;
+  subscribe(topic: string, filter: unknown, listener: (payload: unknown) => void, options?: SubscribeOptions): () => void;
+}
+const untyped = (client: object): UntypedClient => client as unknown as UntypedClient;
 
 async function rejection(promise: Promise<unknown>): Promise<IpcError> {
   const error = await promise.then(
@@ -76,13 +83,12 @@ describe.each(ALL_TRANSPORTS)('IPC contract over the $name transport', (kind) =>
       expect(badTheme.message).toContain('theme');
       const badLimit = await rejection(client.call('jobs.list', { limit: -5 }));
       expect(badLimit.code).toBe('invalid_params');
-      const extraKey = await rejection(client.call('app.getInfo', { surprise: 1 } as object));
+      const extraKey = await rejection(untyped(client).call('app.getInfo', { surprise: 1 }));
       expect(extraKey.code).toBe('invalid_params');
     });
 
     it('returns unknown_method for a method the contract does not declare', async () => {
-      const raw = client as unknown as IpcClient<{ methods: Record<string, never>; topics: Record<string, never> }>;
-      const error = await rejection((raw.call as (m: string, p: unknown) => Promise<unknown>)('engine.selfDestruct', {}));
+      const error = await rejection(untyped(client).call('engine.selfDestruct', {}));
       expect(error.code).toBe('unknown_method');
     });
 
@@ -108,11 +114,11 @@ describe.each(ALL_TRANSPORTS)('IPC contract over the $name transport', (kind) =>
 
     it('refuses a subscription to an unknown topic or with a bad filter', async () => {
       const unknownTopic = await new Promise<IpcError>((resolve) => {
-        (client.subscribe as (t: string, f: unknown, l: () => void, o: object) => void)('nope.topic', {}, () => undefined, { onError: resolve });
+        untyped(client).subscribe('nope.topic', {}, () => undefined, { onError: resolve });
       });
       expect(unknownTopic.code).toBe('unknown_topic');
       const badFilter = await new Promise<IpcError>((resolve) => {
-        client.subscribe('settings.changed', { extra: true } as object, () => undefined, { onError: resolve });
+        untyped(client).subscribe('settings.changed', { extra: true }, () => undefined, { onError: resolve });
       });
       expect(badFilter.code).toBe('invalid_params');
     });

@@ -2,7 +2,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { makeTempDir } from './temp.js';
 
 export const CHROMIUM_PATH = process.env['LIFEBOAT_CHROMIUM'] ?? '/usr/bin/chromium';
 /** Screenshots and other artefacts of the end-to-end tests (git-ignored). */
@@ -12,7 +11,7 @@ export async function launchChromium(): Promise<{ browser: Browser; close: () =>
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium package (.ci/run does), or set LIFEBOAT_CHROMIUM`);
   }
-  const profile = makeTempDir('chromium-profile');
+  // playwright-core's launch() gives every browser a fresh, throw-away user-data dir of its own.
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -24,14 +23,12 @@ export async function launchChromium(): Promise<{ browser: Browser; close: () =>
       '--disable-sync',
       '--disable-quic',
       '--no-first-run',
-      `--user-data-dir=${profile.dir}`,
     ],
   });
   return {
     browser,
     async close() {
       await browser.close();
-      profile.remove();
     },
   };
 }

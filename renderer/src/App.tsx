@@ -1,0 +1,115 @@
+// The app frame: skip link, header, the main navigation, the current view in `<main>`, and the status bar. When
+// the connection to the engine is lost the whole frame gives way to the connection screen, since nothing in it
+// can work without the engine.
+import { useEffect, useRef, type MouseEvent, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import { ConnectionErrorScreen } from './components/ConnectionErrorScreen.js';
+import { ClustersIcon, JobsIcon, LifebuoyIcon, RestorePointsIcon, SettingsIcon } from './components/Icons.js';
+import { StatusRegion } from './components/StatusRegion.js';
+import { FocusHeadingOnMount } from './components/ViewHeading.js';
+import { useMessages } from './messages.js';
+import { useStores } from './stores/index.js';
+import { hashFor, VIEWS, type Route, type ViewName } from './stores/navigation-store.js';
+import { useDocumentTheme } from './theme.js';
+import { ClustersView } from './views/ClustersView.js';
+import { JobsView } from './views/JobsView.js';
+import { RestorePointsView } from './views/RestorePointsView.js';
+import { SettingsView } from './views/SettingsView.js';
+
+const MAIN_ID = 'main-content';
+
+const NAV_ICONS: Record<ViewName, () => ReactNode> = {
+  clusters: ClustersIcon,
+  jobs: JobsIcon,
+  'restore-points': RestorePointsIcon,
+  settings: SettingsIcon,
+};
+
+function CurrentView(props: { route: Route }): ReactNode {
+  switch (props.route.view) {
+    case 'clusters':
+      return <ClustersView />;
+    case 'jobs':
+      return <JobsView />;
+    case 'restore-points':
+      return <RestorePointsView />;
+    case 'settings':
+      return <SettingsView />;
+  }
+}
+
+function MainNavigation(props: { route: Route }): ReactNode {
+  const m = useMessages();
+  return (
+    <nav className="app-nav" aria-label={m.app.navigationLabel}>
+      <ul>
+        {VIEWS.map((view) => {
+          const Icon = NAV_ICONS[view];
+          const current = props.route.view === view;
+          return (
+            <li key={view}>
+              <a className="nav-link" href={hashFor({ view })} aria-current={current ? 'page' : undefined}>
+                <Icon />
+                <span>{m.views[view]}</span>
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
+
+function SkipLink(): ReactNode {
+  const m = useMessages();
+  // The hash belongs to the router, so the link moves focus itself instead of changing the URL to `#main-content`.
+  const onClick = (event: MouseEvent<HTMLAnchorElement>): void => {
+    event.preventDefault();
+    document.getElementById(MAIN_ID)?.focus();
+  };
+  return (
+    <a className="skip-link" href={`#${MAIN_ID}`} onClick={onClick}>
+      {m.app.skipToMain}
+    </a>
+  );
+}
+
+function AppFrame(): ReactNode {
+  const m = useMessages();
+  const { navigation } = useStores();
+  const route = useStore(navigation, (state) => state.route);
+  const firstRoute = useRef(route).current;
+
+  useEffect(() => {
+    document.title = m.app.documentTitle(m.views[route.view]);
+  }, [m, route.view]);
+
+  return (
+    <div className="app">
+      <SkipLink />
+      <header className="app-header">
+        <LifebuoyIcon className="app-logo" />
+        <span className="app-name">{m.app.name}</span>
+      </header>
+      <MainNavigation route={route} />
+      <main className="app-main" id={MAIN_ID} tabIndex={-1}>
+        <FocusHeadingOnMount.Provider value={route !== firstRoute}>
+          <CurrentView key={hashFor(route)} route={route} />
+        </FocusHeadingOnMount.Provider>
+      </main>
+      <StatusRegion />
+    </div>
+  );
+}
+
+export function App(): ReactNode {
+  const { app } = useStores();
+  const connection = useStore(app, (state) => state.connection);
+  const transport = useStore(app, (state) => state.transport);
+  useDocumentTheme();
+
+  if (connection.state === 'lost') {
+    return <ConnectionErrorScreen problem={{ kind: 'lost', transport, error: connection.error, at: connection.at }} />;
+  }
+  return <AppFrame />;
+}

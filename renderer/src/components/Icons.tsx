@@ -1,0 +1,72 @@
+// Icons are inline SVG (no icon font, no extra requests) drawn in `currentColor`, so they follow the theme. They
+// are decorative: the text next to each one carries the meaning, so every icon is hidden from assistive tech.
+import type { ReactNode } from 'react';
+
+function Icon(props: { children: ReactNode; className?: string }): ReactNode {
+  return (
+    <svg
+      className={props.className ?? 'icon'}
+      viewBox="0 0 24 24"
+      width="20"
+      height="20"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.8"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      {props.children}
+    </svg>
+  );
+}
+
+export function LifebuoyIcon(props: { className?: string }): ReactNode {
+  return (
+    <Icon className={props.className ?? 'icon'}>
+      <circle cx="12" cy="12" r="9" />
+      <circle cx="12" cy="12" r="4" />
+      <path d="M5.6 5.6l3.6 3.6M14.8 14.8l3.6 3.6M18.4 5.6l-3.6 3.6M9.2 14.8l-3.6 3.6" />
+    </Icon>
+  );
+}
+
+export function ClustersIcon(): ReactNode {
+  return (
+    <Icon>
+      <rect x="3" y="4" width="18" height="6" rx="1.5" />
+      <rect x="3" y="14" width="18" height="6" rx="1.5" />
+      <path d="M7 7h.01M7 17h.01" />
+    </Icon>
+  );
+}
+
+export function JobsIcon(): ReactNode {
+  return (
+    <Icon>
+      <path d="M8 6h12M8 12h12M8 18h12" />
+      <path d="M4 6h.01M4 12h.01M4 18h.01" />
+    </Icon>
+  );
+}
+
+export function RestorePointsIcon(): ReactNode {
+  return (
+    <Icon>
+      <path d="M3 12a9 9 0 1 0 3-6.7" />
+      <path d="M3 4v5h5" />
+      <path d="M12 8v4l3 2" />
+    </Icon>
+  );
+}
+
+export function SettingsIcon(): ReactNode {
+  return (
+    <Icon>
+      <path d="M4 7h10M18 7h2M4 17h4M12 17h8" />
+      <circle cx="16" cy="7" r="2" />
+      <circle cx="10" cy="17" r="2" />
+    </Icon>
+  );
+}

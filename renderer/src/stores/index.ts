@@ -1,0 +1,69 @@
+// The renderer's state: one zustand store per domain, all built from the one IPC client at startup and handed to
+// components through one React context. Components read a store with `useStore(store, selector)` and change it
+// through the store's named actions; none of them talks to the engine directly.
+import { createContext, createElement, useContext, type ReactNode } from 'react';
+import type { EngineClient } from '../ipc/connect.js';
+import { createAppStore, reportingConnectionLoss, type AppStore, type Transport } from './app-store.js';
+import { createClustersStore, type ClustersStore } from './clusters-store.js';
+import { createJobsStore, type JobsStore } from './jobs-store.js';
+import { createNavigationStore, type HashLocation, type NavigationStore } from './navigation-store.js';
+import { createSettingsStore, type SettingsStore } from './settings-store.js';
+import { createStatusStore, type StatusStore } from './status-store.js';
+import type { StoreError } from './store-error.js';
+
+export interface Stores {
+  app: AppStore;
+  navigation: NavigationStore;
+  settings: SettingsStore;
+  clusters: ClustersStore;
+  jobs: JobsStore;
+  status: StatusStore;
+}
+
+export interface StoresOptions {
+  transport: Transport;
+  location: HashLocation;
+}
+
+export function createStores(client: EngineClient, options: StoresOptions): Stores {
+  // Every store talks through the reporting client, so a lost connection noticed by any of them reaches the app
+  // store; the app store itself is created first (with the same client) so the report has somewhere to go.
+  const engine = reportingConnectionLoss(client, (error: StoreError) => app.getState().markConnectionLost(error));
+  const app = createAppStore(engine, options.transport);
+  return {
+    app,
+    navigation: createNavigationStore(options.location),
+    settings: createSettingsStore(engine),
+    clusters: createClustersStore(engine),
+    jobs: createJobsStore(engine),
+    status: createStatusStore(),
+  };
+}
+
+/**
+ * Starts what the whole window needs from the first moment: the router, the settings (the theme depends on them)
+ * and their change events, and the app info. Returns a function that stops following the location and events.
+ */
+export function startStores(stores: Stores): () => void {
+  const stopRouter = stores.navigation.getState().start();
+  // Subscribe before loading, so a change made in another window between the two is not missed.
+  const stopWatchingSettings = stores.settings.getState().watch();
+  void stores.settings.getState().load();
+  void stores.app.getState().loadInfo();
+  return () => {
+    stopWatchingSettings();
+    stopRouter();
+  };
+}
+
+const StoresContext = createContext<Stores | null>(null);
+
+export function StoresProvider(props: { stores: Stores; children?: ReactNode }): ReactNode {
+  return createElement(StoresContext.Provider, { value: props.stores }, props.children);
+}
+
+export function useStores(): Stores {
+  const stores = useContext(StoresContext);
+  if (stores === null) throw new Error('useStores() needs a <StoresProvider> above it');
+  return stores;
+}

@@ -1,0 +1,105 @@
+// Hash-based routing (`#/clusters`, `#/jobs`, ...): the page is loaded from a file or a custom protocol in the
+// desktop app and from the headless server, and a hash route works the same in all of them without server help.
+// A route is an object, not a string, so views with parameters (a cluster, a VM) can be added as new variants.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+
+export const VIEWS = ['clusters', 'jobs', 'restore-points', 'settings'] as const;
+export type ViewName = (typeof VIEWS)[number];
+
+export interface Route {
+  view: ViewName;
+}
+
+export const DEFAULT_ROUTE: Route = { view: 'clusters' };
+
+function isViewName(value: string): value is ViewName {
+  return (VIEWS as readonly string[]).includes(value);
+}
+
+/** The route a location hash names, or null when it names none (empty, unknown, or not a `#/` path). */
+export function parseHash(hash: string): Route | null {
+  const body = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (!body.startsWith('/')) return null;
+  const path = body.split('?')[0] ?? '';
+  const segments = path.split('/').filter((segment) => segment !== '');
+  if (segments.length !== 1) return null;
+  let view: string;
+  try {
+    view = decodeURIComponent(segments[0] ?? '');
+  } catch {
+    return null;
+  }
+  return isViewName(view) ? { view } : null;
+}
+
+export function hashFor(route: Route): string {
+  return `#/${encodeURIComponent(route.view)}`;
+}
+
+export function sameRoute(a: Route, b: Route): boolean {
+  return hashFor(a) === hashFor(b);
+}
+
+/** The part of `window.location`/`history` the router uses, so tests can drive it without a browser. */
+export interface HashLocation {
+  read(): string;
+  /** Adds a history entry, as following a link does. */
+  push(hash: string): void;
+  /** Replaces the current history entry, for normalizing a hash that names no route. */
+  replace(hash: string): void;
+  /** Calls back when the hash changes (a link, back/forward, a typed URL); returns a function that stops it. */
+  listen(onChange: () => void): () => void;
+}
+
+export function browserHashLocation(win: Window): HashLocation {
+  return {
+    read: () => win.location.hash,
+    push: (hash) => {
+      win.location.hash = hash;
+    },
+    replace: (hash) => {
+      win.history.replaceState(win.history.state, '', `${win.location.pathname}${win.location.search}${hash}`);
+    },
+    listen: (onChange) => {
+      win.addEventListener('hashchange', onChange);
+      return () => win.removeEventListener('hashchange', onChange);
+    },
+  };
+}
+
+export interface NavigationState {
+  route: Route;
+  navigate(route: Route): void;
+  /** Follows the location from now on and normalizes it to a route; returns a function that stops following. */
+  start(): () => void;
+}
+
+export type NavigationStore = StoreApi<NavigationState>;
+
+export function createNavigationStore(location: HashLocation): NavigationStore {
+  return createStore<NavigationState>()((set, get) => {
+    const sync = (): void => {
+      const route = parseHash(location.read());
+      if (route === null) {
+        location.replace(hashFor(DEFAULT_ROUTE));
+        if (!sameRoute(get().route, DEFAULT_ROUTE)) set({ route: DEFAULT_ROUTE });
+        return;
+      }
+      if (!sameRoute(get().route, route)) set({ route });
+    };
+
+    return {
+      route: parseHash(location.read()) ?? DEFAULT_ROUTE,
+
+      navigate(route) {
+        if (location.read() !== hashFor(route)) location.push(hashFor(route));
+        if (!sameRoute(get().route, route)) set({ route });
+      },
+
+      start() {
+        sync();
+        return location.listen(sync);
+      },
+    };
+  });
+}
