@@ -26,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
         id         TEXT PRIMARY KEY,
         cluster_id TEXT NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,
         position   INTEGER NOT NULL,
+        label      TEXT NOT NULL,
         spec       TEXT NOT NULL       -- JSON connection spec; secrets live in the secret store, never here
       ) STRICT;
       CREATE INDEX cluster_hosts_by_cluster ON cluster_hosts(cluster_id, position);
