@@ -118,6 +118,17 @@ describe('the desktop Content-Security-Policy', () => {
     expect(extractMetaCsp('<meta name="viewport" content="width=device-width">')).toBeNull();
   });
 
+  it('finds a multi-line meta tag after a comment that mentions <meta>', () => {
+    const html = `<head>
+      <!-- frame-ancestors is ignored in a <meta> tag: it only works as a header -->
+      <meta
+        http-equiv="Content-Security-Policy"
+        content="default-src 'self'; script-src 'self'"
+      />
+      <meta name="color-scheme" content="light dark" />`;
+    expect(extractMetaCsp(html)).toBe("default-src 'self'; script-src 'self'");
+  });
+
   it("matches the page's policy but allows connections only to 'self'", () => {
     const policy = directives(desktopContentSecurityPolicy(HEADLESS_CSP));
     const page = directives(HEADLESS_CSP);
