@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: unit (pure logic, the stores, the catalog), contract (every IPC transport through one suite)
-// and e2e (the built app in headless Chromium against `lifeboat serve`). `npm test` builds first, then runs all.
+// Four projects: unit (pure logic, the stores, the catalog), contract (every IPC transport through one suite),
+// integration (against the real libvirt lab: `npm test` brings it up when it is not) and e2e (the built app in headless Chromium
+// against `lifeboat serve`). `npm test` builds first, then runs all.
 export default defineConfig({
   test: {
     projects: [
@@ -14,6 +15,17 @@ export default defineConfig({
       },
       {
         test: { name: 'contract', environment: 'node', include: ['test/contract/**/*.test.ts'] },
+      },
+      {
+        test: {
+          name: 'integration',
+          environment: 'node',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // The lab is one shared cluster: files that migrate VMs or kill hosts must not overlap.
+          fileParallelism: false,
+        },
       },
       {
         test: {

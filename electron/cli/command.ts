@@ -18,7 +18,7 @@ export interface CliIo {
 }
 
 export interface CommandContext {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
   dataDir: string;
   json: boolean;

@@ -6,11 +6,13 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CatalogError } from '../engine/catalog/catalog.js';
 import { defaultDataDir } from '../engine/paths.js';
 import { CliError, type CliIo, type Command } from './command.js';
+import { clusterCommand } from './commands/cluster.js';
 import { infoCommand } from './commands/info.js';
+import { inventoryCommand } from './commands/inventory.js';
 import { serveCommand } from './commands/serve.js';
 import { appVersion } from './runtime.js';
 
-export const COMMANDS: readonly Command[] = [serveCommand, infoCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, clusterCommand, inventoryCommand, infoCommand];
 
 const GLOBAL_OPTIONS = {
   'data-dir': { type: 'string' },
@@ -107,7 +109,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
   const dataDir = resolve(dataDirArg ?? defaultDataDir());
   try {
     return await command.run({
-      values: parsed.values as Record<string, string | boolean | undefined>,
+      values: parsed.values as Record<string, string | boolean | string[] | undefined>,
       positionals: parsed.positionals,
       dataDir,
       json,

@@ -18,7 +18,7 @@ function openInBrowser(url: string): void {
   }
 }
 
-function parsePort(raw: string | boolean | undefined): number {
+function parsePort(raw: string | boolean | string[] | undefined): number {
   if (raw === undefined) return 0;
   const port = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {

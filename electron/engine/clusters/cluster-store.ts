@@ -31,7 +31,7 @@ export interface ClusterStore {
   get(id: string): Cluster;
   findByName(name: string): Cluster | null;
   add(input: { name: string; hosts: HostInput[] }): Promise<Cluster>;
-  update(id: string, input: { name?: string; hosts?: HostInput[] }): Promise<Cluster>;
+  update(id: string, input: { name?: string | undefined; hosts?: HostInput[] | undefined }): Promise<Cluster>;
   remove(id: string): Promise<void>;
   secretFor(hostId: string): Promise<string | null>;
 }

@@ -1,0 +1,304 @@
+// The libvirt (KVM/QEMU) implementation of the hypervisor driver interface, over Lifeboat's own remote-protocol
+// client: nothing of libvirt needs to be installed on the admin's computer.
+import { readFile } from 'node:fs/promises';
+import type { HostSpec } from '../../../../shared/model/cluster.js';
+import { describeHostSpec } from '../../../../shared/model/cluster.js';
+import type { VmDisk, VmState } from '../../../../shared/model/inventory.js';
+import {
+  HypervisorError,
+  type HostChange,
+  type HostConnectOptions,
+  type HostInfo,
+  type HostSession,
+  type HypervisorDriver,
+  type VmOnHost,
+} from '../driver.js';
+import { parseDomainXml } from './domain-xml.js';
+import {
+  DomainState,
+  DomainXmlFlags,
+  HostKeyMismatchError,
+  HostKeyUnknownError,
+  LibvirtAuthUnsupportedError,
+  LibvirtConnectionError,
+  LibvirtError,
+  LibvirtTimeoutError,
+  ListAllDomainsFlags,
+  SshAuthError,
+  VirErrorCode,
+  isLibvirtError,
+  lifecycleEventName,
+  openLibvirtConnection,
+  type DomainRef,
+  type LibvirtApi,
+  type LibvirtConnection,
+  type LibvirtTransportSpec,
+} from './rpc/index.js';
+
+/** How long one libvirt call may take before the host counts as not answering. */
+const CALL_TIMEOUT_MS = 30_000;
+/** Calls in flight per host while listing (libvirtd serves them concurrently with its worker pool). */
+const LIST_CONCURRENCY = 8;
+
+/** libvirt encodes versions as major * 1,000,000 + minor * 1,000 + micro. */
+export function libvirtVersionString(encoded: number): string {
+  return `${Math.floor(encoded / 1_000_000)}.${Math.floor((encoded % 1_000_000) / 1000)}.${encoded % 1000}`;
+}
+
+function vmState(state: number): VmState {
+  switch (state) {
+    case DomainState.RUNNING:
+    case DomainState.BLOCKED:
+    case DomainState.SHUTDOWN:
+      return 'running';
+    case DomainState.PAUSED:
+      return 'paused';
+    case DomainState.SHUTOFF:
+      return 'shut off';
+    case DomainState.CRASHED:
+      return 'crashed';
+    case DomainState.PMSUSPENDED:
+      return 'suspended';
+    default:
+      return 'other';
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` in flight, keeping order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+async function transportFor(spec: HostSpec, secret: string | null): Promise<LibvirtTransportSpec> {
+  switch (spec.transport) {
+    case 'ssh':
+      return {
+        kind: 'ssh',
+        host: spec.address,
+        port: spec.port,
+        username: spec.username,
+        ...(spec.auth === 'key' && spec.keyPath ? { privateKeyPath: spec.keyPath } : {}),
+        ...(spec.auth === 'key' && secret ? { passphrase: secret } : {}),
+        ...(spec.auth === 'password' && secret ? { password: secret } : {}),
+        // Never trust an unknown key silently: without a pinned fingerprint the connection fails with the key's
+        // fingerprint, for the user to confirm.
+        hostKey: spec.hostKeyFingerprint ? { pinnedFingerprint: spec.hostKeyFingerprint } : {},
+      };
+    case 'tcp':
+      return { kind: 'tcp', host: spec.address, port: spec.port };
+    case 'tls': {
+      const read = async (path: string, what: string): Promise<Buffer> => {
+        try {
+          return await readFile(path);
+        } catch (error) {
+          throw new HypervisorError('auth_failed', `Cannot read the TLS ${what} ${path}: ${(error as Error).message}`);
+        }
+      };
+      return {
+        kind: 'tls',
+        host: spec.address,
+        port: spec.port,
+        ca: await read(spec.caPath, 'CA certificate'),
+        cert: await read(spec.certPath, 'client certificate'),
+        key: await read(spec.keyPath, 'client key'),
+        servername: spec.address,
+      };
+    }
+    case 'unix':
+      return { kind: 'unix', socketPath: spec.socketPath };
+  }
+}
+
+/** Turns the protocol client's errors into the driver's codes, with the host named in the message. */
+export function toHypervisorError(error: unknown, where: string): HypervisorError {
+  if (error instanceof HypervisorError) return error;
+  if (error instanceof HostKeyUnknownError) {
+    return new HypervisorError('host_key_unknown', `${where}: the SSH host key ${error.fingerprint} is not trusted yet`, {
+      fingerprint: error.fingerprint,
+      cause: error,
+    });
+  }
+  if (error instanceof HostKeyMismatchError) {
+    return new HypervisorError(
+      'host_key_mismatch',
+      `${where} presented the SSH host key ${error.actualFingerprint}, not the trusted ${error.expectedFingerprint}: it may be another machine`,
+      { fingerprint: error.actualFingerprint, expectedFingerprint: error.expectedFingerprint, cause: error },
+    );
+  }
+  if (error instanceof SshAuthError || error instanceof LibvirtAuthUnsupportedError) {
+    return new HypervisorError('auth_failed', `${where}: ${error.message}`, { cause: error });
+  }
+  if (error instanceof LibvirtTimeoutError) return new HypervisorError('timeout', `${where}: ${error.message}`, { cause: error });
+  if (error instanceof LibvirtConnectionError) {
+    const code = error.kind === 'connect-timeout' ? 'timeout' : 'unreachable';
+    return new HypervisorError(code, `${where}: ${error.message}`, { cause: error });
+  }
+  if (isLibvirtError(error, VirErrorCode.VIR_ERR_NO_DOMAIN)) return new HypervisorError('not_found', `${where}: ${error.message}`, { cause: error });
+  if (error instanceof LibvirtError) {
+    const code = error.code === VirErrorCode.VIR_ERR_AUTH_FAILED ? 'auth_failed' : 'hypervisor';
+    return new HypervisorError(code, `${where}: ${error.message}`, { cause: error });
+  }
+  if (error instanceof Error && error.name === 'AbortError') return new HypervisorError('timeout', `${where}: ${error.message}`, { cause: error });
+  return new HypervisorError('protocol', `${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
+class LibvirtHostSession implements HostSession {
+  private readonly listeners = new Set<(change: HostChange) => void>();
+  readonly ended: Promise<Error | null>;
+
+  constructor(
+    private readonly connection: LibvirtConnection,
+    private readonly where: string,
+  ) {
+    this.ended = new Promise((resolve) => {
+      connection.client.onClose((error) => resolve(error.kind === 'closed-by-client' ? null : toHypervisorError(error, where)));
+    });
+  }
+
+  get api(): LibvirtApi {
+    return this.connection.api;
+  }
+
+  async watchLifecycle(): Promise<void> {
+    await this.api.subscribeDomainLifecycle((event) => {
+      const change: HostChange = { kind: 'vm', vmUuid: event.domain.uuid, detail: lifecycleEventName(event.event) };
+      for (const listener of this.listeners) listener(change);
+    });
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw toHypervisorError(error, this.where);
+    }
+  }
+
+  info(signal?: AbortSignal): Promise<HostInfo> {
+    const options = signal ? { signal } : {};
+    return this.guard(async () => {
+      const [hostname, node, libVersion, hvVersion] = await Promise.all([
+        this.api.getHostname(options),
+        this.api.nodeGetInfo(options),
+        this.api.getLibVersion(options),
+        this.api.getVersion(options),
+      ]);
+      return {
+        hostname,
+        cpuModel: node.model,
+        cpus: node.cpus,
+        memoryBytes: node.memoryKiB * 1024,
+        libvirtVersion: libvirtVersionString(libVersion),
+        hypervisorVersion: libvirtVersionString(hvVersion),
+      };
+    });
+  }
+
+  listVms(signal?: AbortSignal): Promise<VmOnHost[]> {
+    const options = signal ? { signal } : {};
+    return this.guard(async () => {
+      const [all, persistent] = await Promise.all([
+        this.api.listAllDomains(0, options),
+        this.api.listAllDomains(ListAllDomainsFlags.PERSISTENT, options),
+      ]);
+      const persistentUuids = new Set(persistent.map((d) => d.uuid));
+      const vms = await mapLimited(all, LIST_CONCURRENCY, (domain) => this.describe(domain, persistentUuids.has(domain.uuid), options));
+      return vms.filter((vm): vm is VmOnHost => vm !== null);
+    });
+  }
+
+  /** One VM's facts; null when it vanished between listing and asking (undefined, migrated away). */
+  private async describe(domain: DomainRef, persistent: boolean, options: { signal?: AbortSignal }): Promise<VmOnHost | null> {
+    try {
+      const [info, xml] = await Promise.all([this.api.domainGetInfo(domain, options), this.api.domainGetXmlDesc(domain, 0, options)]);
+      const parsed = parseDomainXml(xml);
+      const disks = await Promise.all(
+        parsed.disks
+          .filter((disk) => disk.device === 'disk')
+          .map(async (disk): Promise<VmDisk> => {
+            // Sizes as the hypervisor sees them; a disk whose image is missing still shows, without sizes.
+            const block = await this.api.domainGetBlockInfo(domain, disk.target, 0, options).catch(() => null);
+            return {
+              target: disk.target,
+              path: disk.path ?? (disk.pool && disk.volume ? `${disk.pool}/${disk.volume}` : null),
+              format: disk.format,
+              capacityBytes: block?.capacity ?? null,
+              allocationBytes: block?.allocation ?? null,
+            };
+          }),
+      );
+      const active = domain.id >= 0 && info.state !== DomainState.SHUTOFF;
+      return {
+        uuid: domain.uuid.toLowerCase(),
+        name: domain.name,
+        state: vmState(info.state),
+        active,
+        persistent,
+        vcpus: info.vcpus,
+        memoryBytes: (active ? info.memoryKiB : info.maxMemKiB) * 1024,
+        disks,
+      };
+    } catch (error) {
+      if (isLibvirtError(error, VirErrorCode.VIR_ERR_NO_DOMAIN)) return null;
+      throw error;
+    }
+  }
+
+  getVmConfig(vmUuid: string, signal?: AbortSignal): Promise<string> {
+    const options = signal ? { signal } : {};
+    return this.guard(async () => {
+      const domain = await this.api.domainLookupByUuid(vmUuid, options);
+      // The persistent definition (what a restore recreates), without secrets such as VNC passwords.
+      return this.api.domainGetXmlDesc(domain, DomainXmlFlags.INACTIVE, options);
+    });
+  }
+
+  onChange(listener: (change: HostChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): Promise<void> {
+    return this.connection.close();
+  }
+}
+
+export function createLibvirtDriver(): HypervisorDriver {
+  return {
+    kind: 'libvirt',
+    async connect(spec: HostSpec, options: HostConnectOptions): Promise<HostSession> {
+      const where = describeHostSpec(spec);
+      let connection: LibvirtConnection;
+      try {
+        connection = await openLibvirtConnection(
+          { transport: await transportFor(spec, options.secret), uri: spec.libvirtUri },
+          {
+            timeoutMs: options.timeoutMs,
+            callTimeoutMs: CALL_TIMEOUT_MS,
+            logger: options.logger,
+            ...(options.signal ? { signal: options.signal } : {}),
+          },
+        );
+      } catch (error) {
+        throw toHypervisorError(error, where);
+      }
+      const session = new LibvirtHostSession(connection, where);
+      try {
+        await session.watchLifecycle();
+      } catch (error) {
+        await connection.close();
+        throw toHypervisorError(error, where);
+      }
+      return session;
+    },
+  };
+}
