@@ -70,3 +70,85 @@ export function SettingsIcon(): ReactNode {
     </Icon>
   );
 }
+
+export function PlusIcon(): ReactNode {
+  return (
+    <Icon>
+      <path d="M12 5v14M5 12h14" />
+    </Icon>
+  );
+}
+
+export function RefreshIcon(): ReactNode {
+  return (
+    <Icon>
+      <path d="M20 11a8 8 0 0 0-14.8-4.2L3 9" />
+      <path d="M3 4v5h5" />
+      <path d="M4 13a8 8 0 0 0 14.8 4.2L21 15" />
+      <path d="M21 20v-5h-5" />
+    </Icon>
+  );
+}
+
+export function WarningIcon(): ReactNode {
+  return (
+    <Icon>
+      <path d="M12 3.5 2.5 20h19z" />
+      <path d="M12 10v4.5M12 17.5h.01" />
+    </Icon>
+  );
+}
+
+export function KeyIcon(): ReactNode {
+  return (
+    <Icon>
+      <circle cx="8" cy="15" r="4" />
+      <path d="M10.8 12.2 20 3M16 7l3 3M14 9l2 2" />
+    </Icon>
+  );
+}
+
+/** State marks: each state has its own shape, so the state reads without colour too (the text is always there). */
+export function StateIcon(props: { shape: 'ok' | 'pending' | 'stopped' | 'paused' | 'problem' | 'other' }): ReactNode {
+  switch (props.shape) {
+    case 'ok':
+      return (
+        <Icon className="icon state-icon">
+          <circle cx="12" cy="12" r="8" />
+          <path d="m8.5 12.2 2.4 2.4 4.6-5" />
+        </Icon>
+      );
+    case 'pending':
+      return (
+        <Icon className="icon state-icon">
+          <circle cx="12" cy="12" r="8" strokeDasharray="3 3" />
+        </Icon>
+      );
+    case 'stopped':
+      return (
+        <Icon className="icon state-icon">
+          <rect x="6.5" y="6.5" width="11" height="11" rx="1.5" />
+        </Icon>
+      );
+    case 'paused':
+      return (
+        <Icon className="icon state-icon">
+          <path d="M9 6v12M15 6v12" />
+        </Icon>
+      );
+    case 'problem':
+      return (
+        <Icon className="icon state-icon">
+          <path d="M12 3.5 2.5 20h19z" />
+          <path d="M12 10v4.5M12 17.5h.01" />
+        </Icon>
+      );
+    case 'other':
+      return (
+        <Icon className="icon state-icon">
+          <circle cx="12" cy="12" r="8" />
+          <path d="M12 8v.01M12 11v5" />
+        </Icon>
+      );
+  }
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeEngineClient, flushPromises } from '../testing/fake-engine-client.js';
-import { appInfo } from '../testing/fixtures.js';
+import { appInfo, clusterA, clusterAFull } from '../testing/fixtures.js';
 import { createStores, startStores } from './index.js';
 import type { HashLocation } from './navigation-store.js';
 
@@ -62,5 +62,19 @@ describe('createStores + startStores', () => {
     // A later call fails the same way and shows where it happened, too.
     await stores.jobs.getState().load();
     expect(stores.jobs.getState().error?.code).toBe('transport_closed');
+  });
+
+  it('wires the add-cluster dialog to the clusters list', async () => {
+    const client = createFakeEngineClient({
+      'clusters.add': ({ name }) => ({ id: clusterA.id, name, hosts: [clusterAFull.hosts[2]!], createdAt: clusterA.createdAt }),
+    });
+    const stores = createStores(client, { transport: 'websocket', location: fixedLocation('#/clusters') });
+    const dialog = stores.addCluster.getState();
+    dialog.openAdd();
+    dialog.setName('lab');
+    dialog.setTransport(0, 'tcp');
+    dialog.setHostField(0, 'address', '10.0.0.13');
+    expect(await stores.addCluster.getState().save()).toMatchObject({ ok: true, mode: 'add' });
+    expect(stores.clusters.getState().clusters).toEqual([{ id: clusterA.id, name: 'lab', hostCount: 1, createdAt: clusterA.createdAt }]);
   });
 });

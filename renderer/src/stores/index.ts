@@ -3,8 +3,10 @@
 // through the store's named actions; none of them talks to the engine directly.
 import { createContext, createElement, useContext, type ReactNode } from 'react';
 import type { EngineClient } from '../ipc/connect.js';
+import { createAddClusterStore, type AddClusterStore } from './add-cluster-store.js';
 import { createAppStore, reportingConnectionLoss, type AppStore, type Transport } from './app-store.js';
 import { createClustersStore, type ClustersStore } from './clusters-store.js';
+import { createInventoryStore, type InventoryStore } from './inventory-store.js';
 import { createJobsStore, type JobsStore } from './jobs-store.js';
 import { createNavigationStore, type HashLocation, type NavigationStore } from './navigation-store.js';
 import { createSettingsStore, type SettingsStore } from './settings-store.js';
@@ -16,6 +18,9 @@ export interface Stores {
   navigation: NavigationStore;
   settings: SettingsStore;
   clusters: ClustersStore;
+  inventory: InventoryStore;
+  /** The add-cluster / edit-cluster dialog. */
+  addCluster: AddClusterStore;
   jobs: JobsStore;
   status: StatusStore;
 }
@@ -30,11 +35,14 @@ export function createStores(client: EngineClient, options: StoresOptions): Stor
   // store; the app store itself is created first (with the same client) so the report has somewhere to go.
   const engine = reportingConnectionLoss(client, (error: StoreError) => app.getState().markConnectionLost(error));
   const app = createAppStore(engine, options.transport);
+  const clusters = createClustersStore(engine);
   return {
     app,
     navigation: createNavigationStore(options.location),
     settings: createSettingsStore(engine),
-    clusters: createClustersStore(engine),
+    clusters,
+    inventory: createInventoryStore(engine),
+    addCluster: createAddClusterStore(engine, clusters),
     jobs: createJobsStore(engine),
     status: createStatusStore(),
   };

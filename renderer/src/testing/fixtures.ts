@@ -1,6 +1,7 @@
 // Values of the contract's types for store tests.
 import type { AppInfo } from '../../../shared/model/app-info.js';
-import type { ClusterSummary } from '../../../shared/model/cluster.js';
+import type { Cluster, ClusterSummary } from '../../../shared/model/cluster.js';
+import type { ClusterInventory, HostStatus, VmSummary } from '../../../shared/model/inventory.js';
 import type { JobSummary } from '../../../shared/model/job.js';
 
 export const appInfo: AppInfo = {
@@ -43,3 +44,99 @@ export const verifyJob: JobSummary = {
   createdAt: '2025-05-01T09:00:00.000Z',
   finishedAt: '2025-05-01T09:05:00.000Z',
 };
+
+/** Two OpenSSH SHA256 fingerprints (43 base64 characters each). */
+export const fingerprintA = 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s';
+export const fingerprintB = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU';
+
+export const hostIds = {
+  kvm1: '11111111-1111-4111-8111-111111111111',
+  kvm2: '22222222-2222-4222-8222-222222222222',
+  kvm3: '33333333-3333-4333-8333-333333333333',
+} as const;
+
+/** Office rack as `clusters.get` returns it: two SSH hosts with pinned keys, one over TCP. */
+export const clusterAFull: Cluster = {
+  id: clusterA.id,
+  name: clusterA.name,
+  createdAt: clusterA.createdAt,
+  hosts: [
+    {
+      id: hostIds.kvm1,
+      label: 'kvm1',
+      hasSecret: true,
+      spec: {
+        transport: 'ssh',
+        address: 'kvm1.lab',
+        port: 22,
+        username: 'root',
+        auth: 'password',
+        hostKeyFingerprint: fingerprintA,
+        libvirtUri: 'qemu:///system',
+      },
+    },
+    {
+      id: hostIds.kvm2,
+      label: 'backup@kvm2.lab:2222',
+      hasSecret: false,
+      spec: {
+        transport: 'ssh',
+        address: 'kvm2.lab',
+        port: 2222,
+        username: 'backup',
+        auth: 'key',
+        keyPath: '/home/ops/.ssh/id_ed25519',
+        hostKeyFingerprint: fingerprintB,
+        libvirtUri: 'qemu:///system',
+      },
+    },
+    {
+      id: hostIds.kvm3,
+      label: 'kvm3',
+      hasSecret: false,
+      spec: { transport: 'tcp', address: '10.0.0.13', port: 16509, libvirtUri: 'qemu:///system' },
+    },
+  ],
+};
+
+export function hostStatus(hostId: string, label: string, overrides: Partial<HostStatus> = {}): HostStatus {
+  return {
+    hostId,
+    label,
+    state: 'connected',
+    error: null,
+    hostname: `${label}.lab`,
+    cpuModel: 'Intel Xeon E-2388G',
+    cpus: 16,
+    memoryBytes: 64 * 1024 ** 3,
+    libvirtVersion: '10.0.0',
+    hypervisorVersion: '8.2.2',
+    checkedAt: '2025-05-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function vm(vmUuid: string, name: string, hostId: string, overrides: Partial<VmSummary> = {}): VmSummary {
+  return {
+    ref: { clusterId: clusterA.id, vmUuid },
+    name,
+    state: 'running',
+    vcpus: 2,
+    memoryBytes: 2 * 1024 ** 3,
+    hostId,
+    seenOnHostIds: [hostId],
+    disks: [{ target: 'vda', path: `/var/lib/libvirt/images/${name}.qcow2`, format: 'qcow2', capacityBytes: 256 * 1024 ** 2, allocationBytes: 12 * 1024 ** 2 }],
+    warnings: [],
+    ...overrides,
+  };
+}
+
+export function inventoryOf(vms: VmSummary[], updatedAt: string, hosts?: HostStatus[]): ClusterInventory {
+  return {
+    clusterId: clusterA.id,
+    clusterName: clusterA.name,
+    hosts: hosts ?? [hostStatus(hostIds.kvm1, 'kvm1'), hostStatus(hostIds.kvm2, 'kvm2'), hostStatus(hostIds.kvm3, 'kvm3')],
+    vms,
+    updatedAt,
+  };
+}

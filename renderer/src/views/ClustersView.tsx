@@ -1,67 +1,89 @@
+// Cluster → Hosts → VMs. Each known cluster is a section with its hosts and its VMs; the add/edit dialog and the
+// remove confirmation are opened from here. The list follows `clusters.changed`, and each section follows its own
+// cluster's inventory while it is on screen.
 import { useEffect, type ReactNode } from 'react';
 import { useStore } from 'zustand';
-import { ClustersIcon } from '../components/Icons.js';
+import { ClustersIcon, PlusIcon } from '../components/Icons.js';
 import { EmptyState, ErrorNotice, LoadingNotice } from '../components/Notices.js';
 import { ViewHeading } from '../components/ViewHeading.js';
 import { useMessages } from '../messages.js';
 import { useStores } from '../stores/index.js';
+import { AddClusterDialog } from './clusters/AddClusterDialog.js';
+import { ClusterSection } from './clusters/ClusterSection.js';
+import { RemoveClusterDialog } from './clusters/RemoveClusterDialog.js';
+
+function AddClusterButton(props: { primary?: boolean }): ReactNode {
+  const m = useMessages();
+  const { addCluster } = useStores();
+  const openAdd = useStore(addCluster, (state) => state.openAdd);
+  return (
+    <button type="button" className={props.primary ? 'button button-primary' : 'button'} onClick={openAdd}>
+      <PlusIcon />
+      {m.clusters.addCluster}
+    </button>
+  );
+}
 
 export function ClustersView(): ReactNode {
   const m = useMessages();
-  const { clusters: store } = useStores();
+  const { clusters: store, addCluster } = useStores();
   const clusters = useStore(store, (state) => state.clusters);
   const status = useStore(store, (state) => state.status);
   const error = useStore(store, (state) => state.error);
+  const watchError = useStore(store, (state) => state.watchError);
   const load = useStore(store, (state) => state.load);
+  const watch = useStore(store, (state) => state.watch);
 
-  // Clusters change only through this app for now, and there is no event for them yet: reading them each time
-  // the view opens keeps it current.
+  // Subscribe before loading, so a change made elsewhere between the two is not missed.
   useEffect(() => {
+    const stop = watch();
     void load();
-  }, [load]);
+    return stop;
+  }, [watch, load]);
+
+  // Leaving the view (Back, a menu) with a dialog open drops it, so a typed password does not outlive the form.
+  useEffect(
+    () => () => {
+      addCluster.getState().close();
+      store.getState().cancelRemove();
+    },
+    [addCluster, store],
+  );
 
   let content: ReactNode;
-  if (status === 'error' && error) {
+  if (status === 'error' && error && clusters.length === 0) {
     content = <ErrorNotice title={m.clusters.loadFailed} error={error} onRetry={() => void load()} />;
   } else if (status === 'ready' && clusters.length === 0) {
     content = (
       <EmptyState title={m.clusters.emptyTitle} icon={<ClustersIcon />}>
         <p>{m.clusters.emptyBody}</p>
-        <p className="muted">{m.clusters.emptyNotYet}</p>
+        <AddClusterButton primary />
       </EmptyState>
     );
   } else if (clusters.length === 0) {
     content = <LoadingNotice>{m.clusters.loading}</LoadingNotice>;
   } else {
     content = (
-      <table className="data-table" aria-busy={status === 'loading'}>
-        <caption className="visually-hidden">{m.clusters.tableCaption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{m.clusters.columnName}</th>
-            <th scope="col" className="numeric">
-              {m.clusters.columnHosts}
-            </th>
-            <th scope="col">{m.clusters.columnAdded}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {clusters.map((cluster) => (
-            <tr key={cluster.id}>
-              <th scope="row">{cluster.name}</th>
-              <td className="numeric">{cluster.hostCount}</td>
-              <td>{m.formatDateTime(cluster.createdAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <>
+        {status === 'error' && error ? <ErrorNotice title={m.clusters.loadFailed} error={error} onRetry={() => void load()} /> : null}
+        {clusters.map((cluster) => (
+          <ClusterSection key={cluster.id} cluster={cluster} />
+        ))}
+      </>
     );
   }
 
   return (
-    <>
-      <ViewHeading>{m.views.clusters}</ViewHeading>
+    <div className="clusters-view">
+      <div className="view-header">
+        <ViewHeading>{m.views.clusters}</ViewHeading>
+        {/* The empty state has its own button; one "Add cluster" button at a time keeps the name unique. */}
+        {clusters.length > 0 ? <AddClusterButton /> : null}
+      </div>
+      {watchError ? <p className="muted">{m.clusters.watchFailed}</p> : null}
       {content}
-    </>
+      <AddClusterDialog />
+      <RemoveClusterDialog />
+    </div>
   );
 }

@@ -1,0 +1,304 @@
+// One cluster: its name and actions, its hosts with their states, and its VMs. The section follows the cluster's
+// inventory while it is mounted. VM rows are keyed by UUID, never by host: a VM that migrates stays the same row
+// and only its host cell changes.
+import { useEffect, useId, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import type { ClusterSummary } from '../../../../shared/model/cluster.js';
+import type { ClusterInventory, HostStatus, VmDisk, VmState, VmSummary } from '../../../../shared/model/inventory.js';
+import { RefreshIcon, StateIcon, WarningIcon } from '../../components/Icons.js';
+import { ErrorNotice, LoadingNotice } from '../../components/Notices.js';
+import { useMessages, type Messages } from '../../messages.js';
+import { useStores } from '../../stores/index.js';
+import { hostOf } from '../../stores/inventory-store.js';
+
+function Unknown(): ReactNode {
+  const m = useMessages();
+  return (
+    <>
+      <span aria-hidden="true" className="muted">
+        —
+      </span>
+      <span className="visually-hidden">{m.common.unknown}</span>
+    </>
+  );
+}
+
+/** A table that scrolls sideways in a narrow window; focusable, so keyboard users can scroll it too. */
+function ScrollBox(props: { label: string; children: ReactNode }): ReactNode {
+  return (
+    <div className="table-scroll" tabIndex={0} role="group" aria-label={props.label}>
+      {props.children}
+    </div>
+  );
+}
+
+const HOST_SHAPES = { connected: 'ok', connecting: 'pending', unreachable: 'problem' } as const;
+
+const VM_SHAPES: Record<VmState, 'ok' | 'paused' | 'stopped' | 'problem' | 'other'> = {
+  running: 'ok',
+  paused: 'paused',
+  suspended: 'paused',
+  'shut off': 'stopped',
+  crashed: 'problem',
+  other: 'other',
+};
+
+function HostStateBadge(props: { state: HostStatus['state'] }): ReactNode {
+  const m = useMessages();
+  return (
+    <span className={`badge badge-host-${props.state}`}>
+      <StateIcon shape={HOST_SHAPES[props.state]} />
+      {m.clusters.hosts.states[props.state]}
+    </span>
+  );
+}
+
+function VmStateBadge(props: { state: VmState }): ReactNode {
+  const m = useMessages();
+  return (
+    <span className={`badge badge-vm-${props.state.replace(' ', '-')}`}>
+      <StateIcon shape={VM_SHAPES[props.state]} />
+      {m.clusters.vms.states[props.state]}
+    </span>
+  );
+}
+
+function HostError(props: { host: HostStatus; error: { code: string; message: string }; id: string }): ReactNode {
+  const m = useMessages();
+  const { status } = useStores();
+  const announce = useStore(status, (state) => state.announce);
+  const text = `${props.error.code}: ${props.error.message}`;
+  const copy = (): void => {
+    // The clipboard API is refused outside secure contexts; the text stays selectable for copying by hand.
+    const write = navigator.clipboard?.writeText(text) ?? Promise.reject(new Error('no clipboard'));
+    write.then(
+      () => announce(m.clusters.hosts.errorCopied),
+      () => announce(m.common.copyFailed),
+    );
+  };
+  return (
+    <li className="host-error">
+      <WarningIcon />
+      <p className="host-error-text" id={props.id}>
+        <span className="host-error-host">{m.clusters.hosts.errorLabel(props.host.label)}: </span>
+        <code className="selectable">{text}</code>
+      </p>
+      <button type="button" className="button button-small" onClick={copy} aria-label={m.clusters.hosts.copyErrorLabel(props.host.label)}>
+        {m.clusters.hosts.copyError}
+      </button>
+    </li>
+  );
+}
+
+function HostsTable(props: { inventory: ClusterInventory; clusterName: string }): ReactNode {
+  const m = useMessages();
+  const h = m.clusters.hosts;
+  const errorIdPrefix = useId();
+  const errorId = (host: HostStatus): string => `${errorIdPrefix}-${host.hostId}`;
+  const failing = props.inventory.hosts.filter((host) => host.error !== null);
+  return (
+    <>
+      <ScrollBox label={h.caption(props.clusterName)}>
+        <table className="data-table compact">
+          <caption className="visually-hidden">{h.caption(props.clusterName)}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{h.columnHost}</th>
+              <th scope="col">{h.columnHostname}</th>
+              <th scope="col">{h.columnState}</th>
+              <th scope="col">{h.columnCpu}</th>
+              <th scope="col" className="numeric">
+                {h.columnMemory}
+              </th>
+              <th scope="col">{h.columnLibvirt}</th>
+              <th scope="col">{h.columnQemu}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.inventory.hosts.map((host) => (
+              <tr key={host.hostId}>
+                <th scope="row" className="host-label-cell">
+                  {host.label}
+                </th>
+                <td className="host-label-cell">{host.hostname ?? <Unknown />}</td>
+                {/* The error is listed under the table, where it has room to wrap; the state points to it. */}
+                <td aria-describedby={host.error ? errorId(host) : undefined}>
+                  <HostStateBadge state={host.state} />
+                </td>
+                <td>
+                  {host.cpus === null ? (
+                    <Unknown />
+                  ) : (
+                    <>
+                      <span className="nowrap">{h.cpuCount(host.cpus)}</span>
+                      {host.cpuModel ? <span className="cpu-model muted">{host.cpuModel}</span> : null}
+                    </>
+                  )}
+                </td>
+                <td className="numeric">{host.memoryBytes === null ? <Unknown /> : m.formatBytes(host.memoryBytes)}</td>
+                <td>{host.libvirtVersion ?? <Unknown />}</td>
+                <td>{host.hypervisorVersion ?? <Unknown />}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollBox>
+      {failing.length > 0 ? (
+        <ul className="host-errors">
+          {failing.map((host) =>
+            host.error ? <HostError key={host.hostId} host={host} error={host.error} id={errorId(host)} /> : null,
+          )}
+        </ul>
+      ) : null}
+    </>
+  );
+}
+
+function diskText(disk: VmDisk, m: Messages): string {
+  return m.clusters.vms.disk(
+    disk.target,
+    disk.capacityBytes === null ? null : m.formatBytes(disk.capacityBytes),
+    disk.allocationBytes === null ? null : m.formatBytes(disk.allocationBytes),
+  );
+}
+
+function VmRow(props: { vm: VmSummary; inventory: ClusterInventory }): ReactNode {
+  const m = useMessages();
+  const { vm } = props;
+  const host = hostOf(props.inventory, vm.hostId);
+  return (
+    <tr>
+      <th scope="row">
+        <span className="vm-name">{vm.name}</span>
+        {vm.warnings.length > 0 ? (
+          <ul className="vm-warnings">
+            {vm.warnings.map((warning, index) => (
+              <li key={`${index}:${warning}`}>
+                <WarningIcon />
+                <span>
+                  <span className="visually-hidden">{m.common.warning}: </span>
+                  {warning}
+                </span>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </th>
+      <td>
+        <VmStateBadge state={vm.state} />
+      </td>
+      <td className="host-cell">{host ? host.label : <span className="muted">{m.clusters.vms.unknownHost}</span>}</td>
+      <td className="numeric">{vm.vcpus}</td>
+      <td className="numeric">{m.formatBytes(vm.memoryBytes)}</td>
+      <td>
+        {vm.disks.length === 0 ? (
+          <span className="muted">{m.clusters.vms.noDisks}</span>
+        ) : (
+          <ul className="disk-list">
+            {vm.disks.map((disk) => (
+              <li key={disk.target}>{diskText(disk, m)}</li>
+            ))}
+          </ul>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function VmsTable(props: { inventory: ClusterInventory; clusterName: string }): ReactNode {
+  const m = useMessages();
+  const v = m.clusters.vms;
+  if (props.inventory.vms.length === 0) return <p className="muted">{v.none}</p>;
+  return (
+    <ScrollBox label={v.caption(props.clusterName)}>
+      <table className="data-table compact vm-table">
+        <caption className="visually-hidden">{v.caption(props.clusterName)}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{v.columnName}</th>
+            <th scope="col">{v.columnState}</th>
+            <th scope="col">{v.columnHost}</th>
+            <th scope="col" className="numeric">
+              {v.columnCpus}
+            </th>
+            <th scope="col" className="numeric">
+              {v.columnMemory}
+            </th>
+            <th scope="col">{v.columnDisks}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.inventory.vms.map((vm) => (
+            <VmRow key={vm.ref.vmUuid} vm={vm} inventory={props.inventory} />
+          ))}
+        </tbody>
+      </table>
+    </ScrollBox>
+  );
+}
+
+export function ClusterSection(props: { cluster: ClusterSummary }): ReactNode {
+  const m = useMessages();
+  const { cluster } = props;
+  const { inventory: store, addCluster, clusters, status } = useStores();
+  const entry = useStore(store, (state) => state.byCluster[cluster.id]);
+  const watch = useStore(store, (state) => state.watch);
+  const refresh = useStore(store, (state) => state.refresh);
+  const openEdit = useStore(addCluster, (state) => state.openEdit);
+  const askRemove = useStore(clusters, (state) => state.askRemove);
+  const announce = useStore(status, (state) => state.announce);
+  const headingId = useId();
+
+  useEffect(() => watch(cluster.id), [watch, cluster.id]);
+
+  const inventory = entry?.inventory ?? null;
+  const refreshing = entry?.refreshing ?? false;
+
+  const onRefresh = async (): Promise<void> => {
+    if (refreshing) return;
+    await refresh(cluster.id);
+    const after = store.getState().byCluster[cluster.id];
+    if (after && after.refreshError === null) announce(m.clusters.refreshed(cluster.name));
+  };
+
+  const facts = [m.clusters.hostCount(inventory?.hosts.length ?? cluster.hostCount)];
+  if (inventory) facts.push(m.clusters.vmCount(inventory.vms.length), m.clusters.updatedAt(m.formatDateTime(inventory.updatedAt)));
+
+  return (
+    <section className="cluster panel" aria-labelledby={headingId}>
+      <header className="cluster-header">
+        <div className="cluster-title">
+          <h2 id={headingId}>{cluster.name}</h2>
+          <p className="muted cluster-facts">{facts.join(' · ')}</p>
+        </div>
+        <div className="cluster-actions" role="group" aria-label={m.clusters.actionsLabel(cluster.name)}>
+          <button type="button" className="button" onClick={() => void onRefresh()} aria-disabled={refreshing}>
+            <RefreshIcon />
+            {refreshing ? m.clusters.refreshing : m.clusters.refresh}
+          </button>
+          <button type="button" className="button" onClick={() => void openEdit(cluster.id)}>
+            {m.clusters.edit}
+          </button>
+          <button type="button" className="button button-danger" onClick={() => askRemove(cluster.id)}>
+            {m.clusters.remove}
+          </button>
+        </div>
+      </header>
+
+      {entry?.refreshError ? <ErrorNotice title={m.clusters.refreshFailed} error={entry.refreshError} /> : null}
+      {entry?.watchError ? <p className="muted">{m.clusters.inventoryWatchFailed}</p> : null}
+
+      {inventory === null ? (
+        // Without a subscription nothing will arrive by itself; the message above says to refresh.
+        entry?.watchError ? null : <LoadingNotice>{m.clusters.waitingForInventory}</LoadingNotice>
+      ) : (
+        <>
+          <h3 className="cluster-subheading">{m.clusters.hosts.heading}</h3>
+          <HostsTable inventory={inventory} clusterName={cluster.name} />
+          <h3 className="cluster-subheading">{m.clusters.vms.heading}</h3>
+          <VmsTable inventory={inventory} clusterName={cluster.name} />
+        </>
+      )}
+    </section>
+  );
+}
