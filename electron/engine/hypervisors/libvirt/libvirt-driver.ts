@@ -154,13 +154,17 @@ export function toHypervisorError(error: unknown, where: string): HypervisorErro
 class LibvirtHostSession implements HostSession {
   private readonly listeners = new Set<(change: HostChange) => void>();
   readonly ended: Promise<Error | null>;
+  /** Set by close(): the daemon then hangs up after CONNECT_CLOSE, which is an orderly end, not a failure. */
+  private closing = false;
 
   constructor(
     private readonly connection: LibvirtConnection,
     private readonly where: string,
   ) {
     this.ended = new Promise((resolve) => {
-      connection.client.onClose((error) => resolve(error.kind === 'closed-by-client' ? null : toHypervisorError(error, where)));
+      connection.client.onClose((error) =>
+        resolve(this.closing || error.kind === 'closed-by-client' ? null : toHypervisorError(error, where)),
+      );
     });
   }
 
@@ -268,6 +272,7 @@ class LibvirtHostSession implements HostSession {
   }
 
   close(): Promise<void> {
+    this.closing = true;
     return this.connection.close();
   }
 }
