@@ -12,6 +12,7 @@ const PROJECTS = [
   'renderer/tsconfig.json',
   'scripts/lab/tsconfig.json',
   'test/tsconfig.json',
+  'bench/tsconfig.json',
 ];
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

@@ -4,9 +4,16 @@ import { IpcError } from './errors.js';
 import type { Contract, FilterIn, MethodName, ParamsIn, PayloadOf, ResultOf, TopicName } from './contract-kit.js';
 import { serverMessageSchema, type ClientTransport } from './wire.js';
 
+/** The part of AbortSignal the client uses; shared/ loads neither the DOM's nor Node's types, both of which fit. */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 export interface CallOptions {
   /** Aborting sends a cancel to the engine, whose handler sees its own signal abort; the call rejects `cancelled`. */
-  signal?: AbortSignal;
+  signal?: CancelSignal;
 }
 
 export interface SubscribeOptions {

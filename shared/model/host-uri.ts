@@ -19,6 +19,25 @@ function inFolder(dir: string, file: string): string {
   return dir.endsWith(separator) ? `${dir}${file}` : `${dir}${separator}${file}`;
 }
 
+/** `a=1&b=2` as a map (shared/ has no URLSearchParams: it loads neither Node's nor the DOM's types). */
+function parseQuery(query: string): Map<string, string> {
+  const params = new Map<string, string>();
+  for (const part of query.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const decode = (text: string): string => {
+      try {
+        return decodeURIComponent(text.replace(/\+/g, ' '));
+      } catch {
+        return text;
+      }
+    };
+    const key = decode(eq < 0 ? part : part.slice(0, eq));
+    if (!params.has(key)) params.set(key, decode(eq < 0 ? '' : part.slice(eq + 1)));
+  }
+  return params;
+}
+
 export function parseHostUri(uri: string): HostSpec {
   const match = SCHEME.exec(uri.trim());
   if (!match) {
@@ -27,7 +46,7 @@ export function parseHostUri(uri: string): HostSpec {
   const [, driver, transport, user, rawHost, rawPort, rawPath, rawQuery] = match;
   const host = (rawHost ?? '').replace(/^\[|\]$/g, '');
   const path = rawPath && rawPath !== '/' ? rawPath.replace(/^\//, '') : 'system';
-  const query = new URLSearchParams(rawQuery ?? '');
+  const query = parseQuery(rawQuery ?? '');
   const libvirtUri = `${driver!.toLowerCase()}:///${path}`;
   const port = rawPort === undefined ? undefined : Number(rawPort);
   let candidate: unknown;

@@ -58,13 +58,18 @@ class HostWatcher {
   readonly firstAttempt: Promise<void>;
   private settleFirst: () => void = () => undefined;
 
-  constructor(
-    readonly host: ClusterHost,
-    private readonly deps: InventoryServiceDeps,
-    private readonly timings: InventoryTimings,
-    private readonly logger: Logger,
-    private readonly changed: () => void,
-  ) {
+  readonly host: ClusterHost;
+  private readonly deps: InventoryServiceDeps;
+  private readonly timings: InventoryTimings;
+  private readonly logger: Logger;
+  private readonly changed: () => void;
+
+  constructor(host: ClusterHost, deps: InventoryServiceDeps, timings: InventoryTimings, logger: Logger, changed: () => void) {
+    this.host = host;
+    this.deps = deps;
+    this.timings = timings;
+    this.logger = logger;
+    this.changed = changed;
     this.status = emptyHostStatus(host.id, host.label);
     this.retryDelay = timings.retryMinMs;
     this.firstAttempt = new Promise((resolve) => (this.settleFirst = resolve));
@@ -190,12 +195,10 @@ class HostWatcher {
 
 class ClusterWatcher {
   readonly hosts: HostWatcher[];
-  constructor(
-    readonly cluster: Cluster,
-    deps: InventoryServiceDeps,
-    timings: InventoryTimings,
-    private readonly changed: () => void,
-  ) {
+  readonly cluster: Cluster;
+
+  constructor(cluster: Cluster, deps: InventoryServiceDeps, timings: InventoryTimings, changed: () => void) {
+    this.cluster = cluster;
     const logger = deps.logger.child({ cluster: cluster.name });
     this.hosts = cluster.hosts.map((host) => new HostWatcher(host, deps, timings, logger.child({ host: host.label }), changed));
   }

@@ -1,7 +1,7 @@
 // A stand-in for the engine client in store tests: it answers calls with handlers the test sets, records every
 // call and subscription, lets the test emit topic events as if another window caused them, and can close the
 // "connection" the way the real client does (pending calls and subscriptions are told `transport_closed`).
-import type { CallOptions, SubscribeOptions } from '../../../shared/ipc/client.js';
+import type { CallOptions, CancelSignal, SubscribeOptions } from '../../../shared/ipc/client.js';
 import type { AppContract } from '../../../shared/ipc/contract.js';
 import type { MethodName, ParamsIn, PayloadOf, ResultOf, TopicName } from '../../../shared/ipc/contract-kit.js';
 import { IpcError } from '../../../shared/ipc/errors.js';
@@ -12,7 +12,7 @@ type Topic = TopicName<AppContract>;
 
 export type FakeHandler<M extends Method> = (
   params: ParamsIn<AppContract, M>,
-  signal: AbortSignal | undefined,
+  signal: CancelSignal | undefined,
 ) => ResultOf<AppContract, M> | Promise<ResultOf<AppContract, M>>;
 
 export type FakeHandlers = { [M in Method]?: FakeHandler<M> };
@@ -55,8 +55,8 @@ interface PendingCall {
 }
 
 export function createFakeEngineClient(initialHandlers: FakeHandlers = {}): FakeEngineClient {
-  const handlers = new Map<Method, (params: unknown, signal: AbortSignal | undefined) => unknown>(
-    Object.entries(initialHandlers) as [Method, (params: unknown, signal: AbortSignal | undefined) => unknown][],
+  const handlers = new Map<Method, (params: unknown, signal: CancelSignal | undefined) => unknown>(
+    Object.entries(initialHandlers) as [Method, (params: unknown, signal: CancelSignal | undefined) => unknown][],
   );
   const calls: RecordedCall[] = [];
   const subscriptions: RecordedSubscription[] = [];
@@ -146,7 +146,7 @@ export function createFakeEngineClient(initialHandlers: FakeHandlers = {}): Fake
     },
 
     handle(method, handler) {
-      handlers.set(method, handler as (params: unknown, signal: AbortSignal | undefined) => unknown);
+      handlers.set(method, handler as (params: unknown, signal: CancelSignal | undefined) => unknown);
     },
 
     emit(topic, payload) {

@@ -157,10 +157,12 @@ class LibvirtHostSession implements HostSession {
   /** Set by close(): the daemon then hangs up after CONNECT_CLOSE, which is an orderly end, not a failure. */
   private closing = false;
 
-  constructor(
-    private readonly connection: LibvirtConnection,
-    private readonly where: string,
-  ) {
+  private readonly connection: LibvirtConnection;
+  private readonly where: string;
+
+  constructor(connection: LibvirtConnection, where: string) {
+    this.connection = connection;
+    this.where = where;
     this.ended = new Promise((resolve) => {
       connection.client.onClose((error) =>
         resolve(this.closing || error.kind === 'closed-by-client' ? null : toHypervisorError(error, where)),
