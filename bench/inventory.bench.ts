@@ -7,37 +7,20 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { HostInput } from '../shared/model/cluster.js';
 
 const { systemClock } = await import('../electron/engine/clock.js');
 const { createEngine } = await import('../electron/engine/engine.js');
 const { createLogger } = await import('../electron/engine/logging/logger.js');
 const { createFileSecretStore, createKeyFileCipher } = await import('../electron/engine/secrets/secret-store.js');
 
-interface Lab {
-  sshKey: { privateKeyPath: string; user: string };
-  hosts: { name: string; unixSocket: string; tcpPort: number; sshPort: number; sshHostKeyFingerprint: string }[];
-  vms: unknown[];
-}
-
-const lab = JSON.parse(readFileSync(join(process.env['LIFEBOAT_LAB_DIR'] ?? '/var/tmp/lifeboat-lab', 'lab.json'), 'utf8')) as Lab;
+const { labDir, labHostInputs, readLabDescription } = await import('../electron/cli/lab.js');
+const lab = await readLabDescription(labDir());
+const vmCount = (JSON.parse(readFileSync(join(labDir(), 'lab.json'), 'utf8')) as { vms: unknown[] }).vms.length;
 const ROUNDS = 10;
-
-function hosts(transport: 'unix' | 'tcp' | 'ssh'): HostInput[] {
-  return lab.hosts.map((h) => ({
-    label: h.name,
-    spec:
-      transport === 'unix'
-        ? { transport: 'unix', socketPath: h.unixSocket }
-        : transport === 'tcp'
-          ? { transport: 'tcp', address: '127.0.0.1', port: h.tcpPort }
-          : { transport: 'ssh', address: '127.0.0.1', port: h.sshPort, username: lab.sshKey.user, auth: 'key', keyPath: lab.sshKey.privateKeyPath, hostKeyFingerprint: h.sshHostKeyFingerprint },
-  }));
-}
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-console.log(`inventory benchmark: ${lab.hosts.length} hosts, ${lab.vms.length} VMs (${(lab.vms.length / lab.hosts.length).toFixed(0)} per host)`);
+console.log(`inventory benchmark: ${lab.hosts.length} hosts, ${vmCount} VMs (${(vmCount / lab.hosts.length).toFixed(0)} per host)`);
 for (const transport of ['unix', 'tcp', 'ssh'] as const) {
   const dir = mkdtempSync(join(tmpdir(), 'lifeboat-bench-inventory-'));
   const engine = createEngine({
@@ -49,7 +32,7 @@ for (const transport of ['unix', 'tcp', 'ssh'] as const) {
     version: 'bench',
   });
   try {
-    const cluster = await engine.clusters.add({ name: 'bench', hosts: hosts(transport) });
+    const cluster = await engine.clusters.add({ name: 'bench', hosts: labHostInputs(lab, transport) });
     let started = performance.now();
     const cold = await engine.inventory.get(cluster.id);
     const coldMs = performance.now() - started;

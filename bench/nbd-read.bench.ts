@@ -10,28 +10,17 @@
 // and (unless --no-verify) checks that the client's bytes hash to the same SHA-256 as the data written. A
 // measurement, not a test: nothing fails on speed.
 //
-// Needs qemu-img, qemu-nbd (qemu-utils) and nbdcopy (libnbd-bin). Runs under Node 22 straight from the sources:
-// the hook below lets Node's type stripping find the engine's `.ts` files behind their `.js` import specifiers.
+// Needs qemu-img, qemu-nbd (qemu-utils) and nbdcopy (libnbd-bin). Runs under Node 22 straight from the sources
+// (support/source-hooks.ts).
 
+import './support/source-hooks.ts';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { registerHooks } from 'node:module';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    if (specifier.startsWith('.') && specifier.endsWith('.js') && context.parentURL?.endsWith('.ts') === true) {
-      const candidate = new URL(`${specifier.slice(0, -3)}.ts`, context.parentURL);
-      if (existsSync(fileURLToPath(candidate))) return nextResolve(candidate.href, context);
-    }
-    return nextResolve(specifier, context);
-  },
-});
 
 const { connectNbd } = await import('../electron/engine/nbd/index.js');
 

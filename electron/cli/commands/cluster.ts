@@ -1,10 +1,9 @@
 // `lifeboat cluster add|list|remove|add-lab`: clusters for cron jobs, servers and the lab.
-import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
 import { describeHostSpec, type HostInput, type HostSpec } from '../../../shared/model/cluster.js';
 import { HostUriError, parseHostUri } from '../../../shared/model/host-uri.js';
 import type { Engine } from '../../engine/engine.js';
 import { CliError, type Command, type CommandContext } from '../command.js';
+import { LAB_TRANSPORTS, labDir, labHostInputs, readLabDescription, type LabDescription, type LabTransport } from '../lab.js';
 import { openHeadlessRuntime } from '../runtime.js';
 
 async function withEngine<T>(context: CommandContext, work: (engine: Engine) => Promise<T>): Promise<T> {
@@ -161,51 +160,18 @@ export const clusterCommand: Command = {
   },
 };
 
-const labSchema = z.object({
-  version: z.literal(1),
-  sshKey: z.object({ privateKeyPath: z.string(), user: z.string() }),
-  hosts: z.array(
-    z.object({
-      name: z.string(),
-      unixSocket: z.string(),
-      tcpPort: z.number().int(),
-      sshPort: z.number().int(),
-      sshHostKeyFingerprint: z.string(),
-    }),
-  ),
-});
-
-/** The lab's description, written by `npm run lab:up` (see docs/LAB.md). */
-export const DEFAULT_LAB_DIR = '/var/tmp/lifeboat-lab';
-
 async function addLab(context: CommandContext): Promise<number> {
-  const labDir = (context.values['lab-dir'] as string | undefined) ?? process.env['LIFEBOAT_LAB_DIR'] ?? DEFAULT_LAB_DIR;
+  const dir = labDir(context.values['lab-dir'] as string | undefined);
   const transport = (context.values['transport'] as string | undefined) ?? 'ssh';
-  if (!['ssh', 'tcp', 'unix'].includes(transport)) throw new CliError('invalid_argument', '--transport must be ssh, tcp or unix', 2);
+  if (!(LAB_TRANSPORTS as readonly string[]).includes(transport)) throw new CliError('invalid_argument', '--transport must be ssh, tcp or unix', 2);
   const name = (context.values['name'] as string | undefined) ?? 'lab';
-  let lab: z.infer<typeof labSchema>;
+  let lab: LabDescription;
   try {
-    lab = labSchema.parse(JSON.parse(await readFile(`${labDir}/lab.json`, 'utf8')));
+    lab = await readLabDescription(dir);
   } catch (error) {
-    throw new CliError('lab_not_found', `no usable lab description at ${labDir}/lab.json (is the lab up? npm run lab:up): ${(error as Error).message}`);
+    throw new CliError('lab_not_found', `no usable lab description at ${dir}/lab.json (is the lab up? npm run lab:up): ${(error as Error).message}`);
   }
-  const hosts: HostInput[] = lab.hosts.map((host) => ({
-    label: host.name,
-    spec:
-      transport === 'ssh'
-        ? {
-            transport: 'ssh',
-            address: '127.0.0.1',
-            port: host.sshPort,
-            username: lab.sshKey.user,
-            auth: 'key',
-            keyPath: lab.sshKey.privateKeyPath,
-            hostKeyFingerprint: host.sshHostKeyFingerprint,
-          }
-        : transport === 'tcp'
-          ? { transport: 'tcp', address: '127.0.0.1', port: host.tcpPort }
-          : { transport: 'unix', socketPath: host.unixSocket },
-  }));
+  const hosts = labHostInputs(lab, transport as LabTransport);
   return withEngine(context, async (engine) => {
     const existing = engine.clusters.findByName(name);
     const cluster = existing ? await engine.clusters.update(existing.id, { hosts }) : await engine.clusters.add({ name, hosts });

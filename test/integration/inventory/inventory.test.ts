@@ -9,6 +9,7 @@ import { appContract, type AppContract } from '../../../shared/ipc/contract.js';
 import { createMemoryTransport } from '../../../shared/ipc/memory-transport.js';
 import type { HostInput } from '../../../shared/model/cluster.js';
 import type { ClusterInventory } from '../../../shared/model/inventory.js';
+import { labHostInputs, type LabTransport } from '../../../electron/cli/lab.js';
 import { systemClock } from '../../../electron/engine/clock.js';
 import { createEngine, type Engine } from '../../../electron/engine/engine.js';
 import { createLibvirtDriver } from '../../../electron/engine/hypervisors/libvirt/libvirt-driver.js';
@@ -19,25 +20,7 @@ import { makeTempDir } from '../../support/temp.js';
 
 const lab: LabJson = requireLab();
 
-function hostsOver(transport: 'unix' | 'tcp' | 'ssh'): HostInput[] {
-  return lab.hosts.map((host) => ({
-    label: host.name,
-    spec:
-      transport === 'unix'
-        ? { transport: 'unix', socketPath: host.unixSocket }
-        : transport === 'tcp'
-          ? { transport: 'tcp', address: '127.0.0.1', port: host.tcpPort }
-          : {
-              transport: 'ssh',
-              address: '127.0.0.1',
-              port: host.sshPort,
-              username: lab.sshKey.user,
-              auth: 'key',
-              keyPath: lab.sshKey.privateKeyPath,
-              hostKeyFingerprint: host.sshHostKeyFingerprint,
-            },
-  }));
-}
+const hostsOver = (transport: LabTransport): HostInput[] => labHostInputs(lab, transport);
 
 /** Where each lab VM is defined right now, asked of the hosts themselves. */
 function labPlacement(): Map<string, string> {

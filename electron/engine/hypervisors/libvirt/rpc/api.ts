@@ -176,7 +176,11 @@ export class LibvirtApi {
   private lifecycleListenerInstalled = false;
   private readonly lifecycleListeners = new Map<number, (event: DomainLifecycleEventInfo) => void>();
 
-  constructor(readonly client: LibvirtRpcClient) {}
+  readonly client: LibvirtRpcClient;
+
+  constructor(client: LibvirtRpcClient) {
+    this.client = client;
+  }
 
   // ---- Connection ----
 

@@ -78,11 +78,10 @@ export class LibvirtRpcClient {
   private unansweredPings = 0;
   private readonly socketClosed: Promise<void>;
   private readonly streamHost: StreamHost;
+  private readonly socket: Duplex;
 
-  constructor(
-    private readonly socket: Duplex,
-    options: LibvirtRpcClientOptions = {},
-  ) {
+  constructor(socket: Duplex, options: LibvirtRpcClientOptions = {}) {
+    this.socket = socket;
     this.logger = options.logger;
     this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.frames = new FrameReader(options.maxMessageBytes ?? VIR_NET_MESSAGE_MAX);
@@ -115,23 +114,28 @@ export class LibvirtRpcClient {
 
   /** Calls a procedure of the remote program; resolves with the encoded reply payload. */
   call(procedure: number, args: Uint8Array | null = null, options: CallOptions = {}): Promise<Buffer> {
-    return this.callProgram(REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, procedure, args, options, null);
+    return this.send(REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, procedure, args, options, null);
   }
 
-  /** Calls a procedure of any program (program and version are checked on the reply). */
-  callProgram(
+  private send(
     program: number,
     version: number,
     procedure: number,
     args: Uint8Array | null,
-    options: CallOptions = {},
-    streamFactory: ((serial: number) => StreamChannel) | null = null,
+    options: CallOptions,
+    streamFactory: ((serial: number) => StreamChannel) | null,
   ): Promise<Buffer> {
     const name = procedureName(program, procedure);
     if (this.failureError) return Promise.reject(this.failureError);
     if (options.signal?.aborted) return Promise.reject(new LibvirtAbortError(name, { cause: options.signal.reason }));
 
     const serial = this.allocateSerial();
+    let frame: Buffer;
+    try {
+      frame = encodeFrame({ program, version, procedure, type: MessageType.CALL, serial, status: MessageStatus.OK }, args ?? undefined);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     return new Promise<Buffer>((resolve, reject) => {
       const call: PendingCall = { program, version, procedure, name, resolve, reject, stream: null, timer: null, detachAbort: null };
       const settle = (): void => {
@@ -167,7 +171,6 @@ export class LibvirtRpcClient {
         call.stream = streamFactory(serial);
         this.streams.set(serial, call.stream);
       }
-      const frame = encodeFrame({ program, version, procedure, type: MessageType.CALL, serial, status: MessageStatus.OK }, args ?? undefined);
       this.write(frame);
     });
   }
@@ -180,7 +183,7 @@ export class LibvirtRpcClient {
   async openUpload(procedure: number, args: Uint8Array, options: CallOptions & { sparse: boolean }): Promise<LibvirtUploadStream> {
     let stream: LibvirtUploadStream | null = null;
     const name = procedureName(REMOTE_PROGRAM, procedure);
-    await this.callProgram(REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, procedure, args, options, (serial) => {
+    await this.send(REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, procedure, args, options, (serial) => {
       stream = new LibvirtUploadStream(this.streamHost, serial, procedure, name, options.sparse);
       return stream;
     });
@@ -192,7 +195,7 @@ export class LibvirtRpcClient {
   async openDownload(procedure: number, args: Uint8Array, options: CallOptions & { sparse: boolean }): Promise<LibvirtDownloadStream> {
     let stream: LibvirtDownloadStream | null = null;
     const name = procedureName(REMOTE_PROGRAM, procedure);
-    await this.callProgram(REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, procedure, args, options, (serial) => {
+    await this.send(REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, procedure, args, options, (serial) => {
       stream = new LibvirtDownloadStream(this.streamHost, serial, procedure, name, options.sparse);
       return stream;
     });
@@ -307,7 +310,15 @@ export class LibvirtRpcClient {
     try {
       this.frames.push(chunk, (frame) => {
         this.framesReceived += 1;
-        this.dispatch(frame);
+        try {
+          this.dispatch(frame);
+        } catch (error) {
+          // A throwing 'data' listener of a download stream, say: a bug of the caller, not of the connection.
+          // Keep the connection (the rest of this chunk still has to be dispatched) and rethrow it outside.
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
       });
     } catch (error) {
       const reason = error instanceof FrameError ? error.message : String(error);

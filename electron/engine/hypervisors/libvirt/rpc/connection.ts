@@ -17,9 +17,7 @@ import {
   connectTls,
   connectUnix,
 } from './transports.js';
-import { LibvirtUriError, parseLibvirtUri } from './uri.js';
 
-export { LibvirtUriError, parseLibvirtUri, type ParsedLibvirtUri } from './uri.js';
 
 export type LibvirtTransportSpec =
   | { kind: 'unix'; socketPath: string }
@@ -134,10 +132,10 @@ class PausableTimer {
   private startedAt = 0;
   private cancelled = false;
 
-  constructor(
-    ms: number,
-    private readonly onFire: () => void,
-  ) {
+  private readonly onFire: () => void;
+
+  constructor(ms: number, onFire: () => void) {
+    this.onFire = onFire;
     this.remaining = ms;
     if (ms > 0) this.start();
   }
@@ -240,77 +238,3 @@ function describeSpec(spec: LibvirtConnectionSpec): string {
   }
 }
 
-/** Credentials and trust that a URI cannot carry; the caller (the app's secret store) supplies them. */
-export interface LibvirtUriCredentials {
-  /** SSH: a private key, its passphrase, or a password. A `keyfile=` in the URI is used when no key is given. */
-  privateKey?: string | Buffer;
-  passphrase?: string;
-  password?: string;
-  /** SSH: the user when the URI names none. */
-  username?: string;
-  /** SSH: required; pin or confirm the host key. */
-  hostKey?: HostKeyPolicy;
-  /** TLS: certificates (libvirt's cacert.pem, clientcert.pem, clientkey.pem). */
-  tls?: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; servername?: string };
-}
-
-/**
- * Turns a URI the user typed (qemu+ssh://user@host:port/system?keyfile=..., qemu+tcp://host:port/system,
- * qemu+tls://host/system, qemu+unix:///system?socket=...) and the credentials into a connection spec.
- * Throws LibvirtUriError for what is not supported or missing.
- */
-export function libvirtSpecFromUri(uri: string, credentials: LibvirtUriCredentials = {}): LibvirtConnectionSpec & { warnings: string[] } {
-  const parsed = parseLibvirtUri(uri);
-  const { warnings } = parsed;
-  switch (parsed.transport) {
-    case 'unix':
-      return { transport: { kind: 'unix', socketPath: parsed.socket ?? '/var/run/libvirt/libvirt-sock' }, uri: parsed.remoteUri, warnings };
-    case 'tcp':
-      return { transport: { kind: 'tcp', host: parsed.host ?? '', port: parsed.port ?? 16509 }, uri: parsed.remoteUri, warnings };
-    case 'tls': {
-      if (parsed.pkipath !== null && credentials.tls === undefined) {
-        warnings.push(`pkipath=${parsed.pkipath}: load cacert.pem, clientcert.pem and clientkey.pem from it and pass them as credentials`);
-      }
-      const tls = credentials.tls ?? {};
-      return {
-        transport: {
-          kind: 'tls',
-          host: parsed.host ?? '',
-          port: parsed.port ?? 16514,
-          ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
-          ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
-          ...(tls.key !== undefined ? { key: tls.key } : {}),
-          ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
-        },
-        uri: parsed.remoteUri,
-        warnings,
-      };
-    }
-    case 'ssh': {
-      const username = parsed.username ?? credentials.username;
-      if (username === undefined) throw new LibvirtUriError(uri, 'no SSH user: write it in the URI (qemu+ssh://USER@host/system)');
-      if (credentials.hostKey === undefined) throw new LibvirtUriError(uri, 'an SSH connection needs a host key policy (a pinned fingerprint or a confirmation callback)');
-      const privateKeyPath = credentials.privateKey === undefined && parsed.keyfile !== null ? parsed.keyfile : undefined;
-      if (credentials.privateKey === undefined && privateKeyPath === undefined && credentials.password === undefined) {
-        throw new LibvirtUriError(uri, 'no SSH credentials: give a private key (or keyfile= in the URI) or a password');
-      }
-      return {
-        transport: {
-          kind: 'ssh',
-          host: parsed.host ?? '',
-          port: parsed.port ?? 22,
-          username,
-          hostKey: credentials.hostKey,
-          proxy: parsed.proxy,
-          ...(parsed.proxy === 'unix-socket' && parsed.socket !== null ? { remoteSocket: parsed.socket } : {}),
-          ...(credentials.privateKey !== undefined ? { privateKey: credentials.privateKey } : {}),
-          ...(privateKeyPath !== undefined ? { privateKeyPath } : {}),
-          ...(credentials.passphrase !== undefined ? { passphrase: credentials.passphrase } : {}),
-          ...(credentials.password !== undefined ? { password: credentials.password } : {}),
-        },
-        uri: parsed.remoteUri,
-        warnings,
-      };
-    }
-  }
-}

@@ -191,23 +191,24 @@ export type LibvirtConnectionErrorKind =
 /** The connection to libvirtd is unusable: every pending and later call fails with this. */
 export class LibvirtConnectionError extends Error {
   override readonly name = 'LibvirtConnectionError';
-  constructor(
-    readonly kind: LibvirtConnectionErrorKind,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
+  readonly kind: LibvirtConnectionErrorKind;
+
+  constructor(kind: LibvirtConnectionErrorKind, message: string, options?: { cause?: unknown }) {
     super(message, options);
+    this.kind = kind;
   }
 }
 
 /** A call got no reply within its timeout. The connection stays usable; a late reply is dropped. */
 export class LibvirtTimeoutError extends Error {
   override readonly name = 'LibvirtTimeoutError';
-  constructor(
-    readonly procedure: string,
-    readonly timeoutMs: number,
-  ) {
+  readonly procedure: string;
+  readonly timeoutMs: number;
+
+  constructor(procedure: string, timeoutMs: number) {
     super(`libvirt call ${procedure} got no reply within ${timeoutMs} ms`);
+    this.procedure = procedure;
+    this.timeoutMs = timeoutMs;
   }
 }
 
@@ -230,39 +231,47 @@ export class LibvirtProtocolError extends Error {
 /** The daemon requires an authentication scheme this client does not implement (SASL, polkit). */
 export class LibvirtAuthUnsupportedError extends Error {
   override readonly name = 'LibvirtAuthUnsupportedError';
-  constructor(readonly schemes: readonly string[]) {
+  readonly schemes: readonly string[];
+
+  constructor(schemes: readonly string[]) {
     super(
       `libvirtd requires authentication by ${schemes.join(' or ')}, which Lifeboat does not support; ` +
         `configure the daemon with auth "none" for this socket (e.g. auth_tcp/auth_unix_rw = "none", or reach it ` +
         `over SSH/TLS, whose own authentication then protects it)`,
     );
+    this.schemes = schemes;
   }
 }
 
 /** The SSH server presented a key other than the pinned one: possibly a man in the middle, or a reinstalled host. */
 export class HostKeyMismatchError extends Error {
   override readonly name = 'HostKeyMismatchError';
-  constructor(
-    readonly host: string,
-    readonly expectedFingerprint: string,
-    readonly actualFingerprint: string,
-  ) {
+  readonly host: string;
+  readonly expectedFingerprint: string;
+  readonly actualFingerprint: string;
+
+  constructor(host: string, expectedFingerprint: string, actualFingerprint: string) {
     super(
       `SSH host key of ${host} has changed: expected ${expectedFingerprint}, the server presented ` +
         `${actualFingerprint}. If the host was reinstalled, confirm the new fingerprint and pin it again; ` +
         `otherwise someone may be intercepting the connection.`,
     );
+    this.host = host;
+    this.expectedFingerprint = expectedFingerprint;
+    this.actualFingerprint = actualFingerprint;
   }
 }
 
 /** The SSH server's key is not pinned and was not accepted. `fingerprint` is what to show the user. */
 export class HostKeyUnknownError extends Error {
   override readonly name = 'HostKeyUnknownError';
-  constructor(
-    readonly host: string,
-    readonly fingerprint: string,
-  ) {
+  readonly host: string;
+  readonly fingerprint: string;
+
+  constructor(host: string, fingerprint: string) {
     super(`SSH host key of ${host} is not trusted yet: its fingerprint is ${fingerprint}. Confirm it to connect.`);
+    this.host = host;
+    this.fingerprint = fingerprint;
   }
 }
 

@@ -51,12 +51,11 @@ export type FrameErrorCode = 'too-small' | 'too-large' | 'bad-header';
 /** The byte stream is not valid libvirt framing; the connection cannot be resynchronised. */
 export class FrameError extends Error {
   override readonly name = 'FrameError';
-  constructor(
-    readonly code: FrameErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
+  readonly code: FrameErrorCode;
+
+  constructor(code: FrameErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
+    this.code = code;
   }
 }
 
@@ -104,7 +103,11 @@ export class FrameReader {
   private filled = 0;
   private failure: FrameError | null = null;
 
-  constructor(private readonly maxMessageBytes = VIR_NET_MESSAGE_MAX) {}
+  private readonly maxMessageBytes: number;
+
+  constructor(maxMessageBytes = VIR_NET_MESSAGE_MAX) {
+    this.maxMessageBytes = maxMessageBytes;
+  }
 
   /** Bytes of a partial message held so far. */
   get pendingBytes(): number {

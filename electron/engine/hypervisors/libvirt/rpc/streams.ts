@@ -90,13 +90,17 @@ type ChannelState = 'open' | 'finishing' | 'aborting' | 'done';
 /** Shared handling of an abandoned opening call (see StreamChannel.abandon). */
 abstract class AbandonableChannel {
   protected abandoned = false;
+  protected readonly host: StreamHost;
+  readonly serial: number;
+  protected readonly procedure: number;
+  protected readonly procedureName: string;
 
-  constructor(
-    protected readonly host: StreamHost,
-    readonly serial: number,
-    protected readonly procedure: number,
-    protected readonly procedureName: string,
-  ) {}
+  constructor(host: StreamHost, serial: number, procedure: number, procedureName: string) {
+    this.host = host;
+    this.serial = serial;
+    this.procedure = procedure;
+    this.procedureName = procedureName;
+  }
 
   abandon(): void {
     this.abandoned = true;
@@ -122,8 +126,9 @@ abstract class AbandonableChannel {
 /** Writable end of a volume upload. Write Buffers, or `streamHole(n)` when opened sparse; end() to finish. */
 export class LibvirtUploadStream extends Writable implements StreamChannel {
   private readonly channel: UploadChannel;
+  readonly sparse: boolean;
 
-  constructor(host: StreamHost, serial: number, procedure: number, procedureName: string, readonly sparse: boolean) {
+  constructor(host: StreamHost, serial: number, procedure: number, procedureName: string, sparse: boolean) {
     const channel = new UploadChannel(host, serial, procedure, procedureName, sparse);
     super({
       objectMode: true,
@@ -136,6 +141,7 @@ export class LibvirtUploadStream extends Writable implements StreamChannel {
       },
     });
     this.channel = channel;
+    this.sparse = sparse;
     channel.onFailure = (error) => this.destroy(error);
   }
 
@@ -161,9 +167,11 @@ class UploadChannel extends AbandonableChannel {
   private finishCallback: ((error?: Error | null) => void) | null = null;
   private failure: Error | null = null;
   onFailure: (error: Error) => void = () => undefined;
+  private readonly sparse: boolean;
 
-  constructor(host: StreamHost, serial: number, procedure: number, procedureName: string, private readonly sparse: boolean) {
+  constructor(host: StreamHost, serial: number, procedure: number, procedureName: string, sparse: boolean) {
     super(host, serial, procedure, procedureName);
+    this.sparse = sparse;
   }
 
   write(chunk: UploadChunk, callback: (error?: Error | null) => void): void {
@@ -252,15 +260,19 @@ class UploadChannel extends AbandonableChannel {
 export class LibvirtDownloadStream extends Readable implements StreamChannel {
   private state: ChannelState = 'open';
   private readonly channel: AbandonableDownload;
+  private readonly host: StreamHost;
+  readonly serial: number;
+  private readonly procedure: number;
+  private readonly procedureName: string;
+  readonly sparse: boolean;
 
-  constructor(
-    private readonly host: StreamHost,
-    readonly serial: number,
-    private readonly procedure: number,
-    private readonly procedureName: string,
-    readonly sparse: boolean,
-  ) {
+  constructor(host: StreamHost, serial: number, procedure: number, procedureName: string, sparse: boolean) {
     super({ objectMode: true, highWaterMark: 32 });
+    this.host = host;
+    this.serial = serial;
+    this.procedure = procedure;
+    this.procedureName = procedureName;
+    this.sparse = sparse;
     this.channel = new AbandonableDownload(host, serial, procedure, procedureName);
   }
 

@@ -14,12 +14,12 @@ const UINT64_MAX = (1n << 64n) - 1n;
 /** A message could not be decoded: truncated, a length above its limit, a bad enum or boolean value. */
 export class XdrDecodeError extends Error {
   override readonly name = 'XdrDecodeError';
-  constructor(
-    message: string,
-    /** Byte offset in the decoded buffer where the problem was found. */
-    readonly offset: number,
-  ) {
+  /** Byte offset in the decoded buffer where the problem was found. */
+  readonly offset: number;
+
+  constructor(message: string, offset: number) {
     super(`${message} (at byte ${offset})`);
+    this.offset = offset;
   }
 }
 
@@ -168,11 +168,10 @@ export class XdrReader {
   private readonly end: number;
   private readonly dataView: DataView;
 
-  constructor(
-    private readonly buffer: Uint8Array,
-    start = 0,
-    end = buffer.length,
-  ) {
+  private readonly buffer: Uint8Array;
+
+  constructor(buffer: Uint8Array, start = 0, end = buffer.length) {
+    this.buffer = buffer;
     if (start < 0 || end > buffer.length || start > end) throw new XdrDecodeError('reader range outside the buffer', start);
     this.offset = start;
     this.end = end;
