@@ -2,6 +2,7 @@
 // tests run against the real libvirt lab: a lab that is already up is used as it is; otherwise this brings one
 // up for the run (it needs root) and takes it down afterwards, whatever the tests' outcome.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { projectRoot } from './node22.mjs';
 
@@ -34,6 +35,22 @@ if (!lab('status')) {
   startedLab = true;
 }
 
-const passed = run('vitest', node, [resolve(projectRoot, 'node_modules/vitest/vitest.mjs'), 'run', ...process.argv.slice(2)]);
+const report = resolve(projectRoot, 'test-output', 'vitest-report.json');
+const passed = run('vitest', node, [
+  resolve(projectRoot, 'node_modules/vitest/vitest.mjs'),
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2),
+]);
 if (startedLab) lab('down');
+// One plain closing line with the counts, whatever reporter output came before it.
+try {
+  const results = JSON.parse(readFileSync(report, 'utf8'));
+  const skipped = results.numPendingTests + results.numTodoTests;
+  console.log(`${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+} catch (error) {
+  console.error(`test: no vitest report at ${report}: ${error.message}`);
+}
 process.exit(passed ? 0 : 1);
