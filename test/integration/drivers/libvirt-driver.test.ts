@@ -1,10 +1,13 @@
 // The libvirt driver through the shared driver suite, against the lab, over each transport.
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HostSpec } from '../../../shared/model/cluster.js';
 import { createLibvirtDriver } from '../../../electron/engine/hypervisors/libvirt/libvirt-driver.js';
 import { requireLab, virsh, type LabJson } from '../../support/lab.js';
 import { createMemoryLogger } from '../../support/logger.js';
+import { makeTempDir } from '../../support/temp.js';
 import { runDriverSuite, type KnownVm } from './driver-suite.js';
 
 const lab: LabJson = requireLab();
@@ -61,10 +64,15 @@ for (const [transport, spec] of Object.entries(specs)) {
       const name = `driver-suite-${transport}-${process.pid}`;
       const uuid = crypto.randomUUID();
       const xml = `<domain type='qemu'><name>${name}</name><uuid>${uuid}</uuid><memory unit='MiB'>32</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os></domain>`;
-      const file = `/tmp/${name}.xml`;
-      await import('node:fs/promises').then((fs) => fs.writeFile(file, xml));
-      virsh(lab, HOST.name, 'create', file);
-      virsh(lab, HOST.name, 'destroy', name);
+      const temp = makeTempDir('driver-suite');
+      try {
+        const file = join(temp.dir, `${name}.xml`);
+        writeFileSync(file, xml);
+        virsh(lab, HOST.name, 'create', file);
+        virsh(lab, HOST.name, 'destroy', name);
+      } finally {
+        temp.remove();
+      }
       return uuid;
     },
   });
