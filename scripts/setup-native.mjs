@@ -27,8 +27,12 @@ const first = loads();
 if (first.ok) process.exit(0);
 console.log(`lifeboat setup: better-sqlite3 does not load under Node 22 (${first.detail.trim()}); rebuilding it for Node 22`);
 
+// Build against the headers shipped with the Node 22 binary, whatever nodedir the user's npm config names: npm
+// passes its config to scripts as npm_config_* variables, which node-gyp reads before its own flags.
 const env = { ...process.env, PATH: dirname(node22.bin) + delimiter + (process.env.PATH ?? '') };
-// Build against the headers shipped with the Node 22 binary, whatever nodedir the user's npm config names.
+delete env.npm_config_nodedir;
+delete env.NPM_CONFIG_NODEDIR;
+if (node22.headersDir) env.npm_config_nodedir = node22.headersDir;
 const nodedir = node22.headersDir ? [`--nodedir=${node22.headersDir}`] : [];
 const require = createRequire(import.meta.url);
 const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
