@@ -73,6 +73,9 @@ export class ScriptedDriver implements HypervisorDriver {
       info: async () => (alive(), host.info),
       listVms: async () => (alive(), host.vms.map((vm) => ({ ...vm }))),
       getVmConfig: async (uuid) => (alive(), `<domain><uuid>${uuid}</uuid></domain>`),
+      startBackup: async () => {
+        throw new HypervisorError('unsupported', 'the scripted driver does not back up; backups are tested against the lab');
+      },
       onChange: (listener) => {
         listeners.add(listener);
         return () => listeners.delete(listener);

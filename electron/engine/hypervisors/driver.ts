@@ -1,5 +1,6 @@
 // The one interface every hypervisor driver implements (libvirt now; vSphere and Proxmox VE later). Everything
 // above it — inventory, backup, restore — speaks only this. Each driver passes the shared driver test suite.
+import type { Duplex } from 'node:stream';
 import type { HostSpec } from '../../../shared/model/cluster.js';
 import type { VmDisk, VmState } from '../../../shared/model/inventory.js';
 import type { Logger } from '../logging/logger.js';
@@ -31,12 +32,64 @@ export type HostChange =
   /** Something about a VM changed on the host (started, stopped, defined, migrated ...). */
   { kind: 'vm'; vmUuid: string; detail: string };
 
+/** A checkpoint as the repository keeps it: enough to redefine it on whatever host the VM runs on next. */
+export interface CheckpointRecord {
+  name: string;
+  /** The hypervisor's own description of it (libvirt: `virsh checkpoint-dumpxml`). */
+  xml: string;
+}
+
+export interface BackupRequest {
+  vmUuid: string;
+  /** Name of the checkpoint this backup creates: the base of the next incremental. */
+  checkpointName: string;
+  /** The previous backup's checkpoint, for an incremental; null asks for a full backup. */
+  incrementalFrom: CheckpointRecord | null;
+  signal?: AbortSignal;
+}
+
+/** One disk of a running backup, as an NBD export to read from. */
+export interface BackupDiskExport {
+  target: string;
+  capacityBytes: number;
+  format: string | null;
+  exportName: string;
+  /**
+   * The NBD meta context whose extents say what to read: `base:allocation` for a full backup (read what is
+   * allocated), a dirty bitmap for an incremental (read what changed since `incrementalFrom`).
+   */
+  extentsContext: string;
+  incremental: boolean;
+}
+
+/** Opens a byte stream to a backup's NBD server (forwarded over SSH, or a local socket). */
+export type NbdStreamFactory = () => Promise<Duplex>;
+
+export interface BackupRun {
+  /** The VM's persistent configuration at backup time (what a restore recreates). */
+  readonly vmConfig: string;
+  readonly disks: readonly BackupDiskExport[];
+  /** Why an incremental was asked for but a full backup is running (checkpoint or bitmap lost ...); null if none. */
+  readonly fullReason: string | null;
+  openNbdStream: NbdStreamFactory;
+  /** Ends the hypervisor's backup job, keeps the new checkpoint and returns it; drops the older ones. */
+  finish(): Promise<CheckpointRecord>;
+  /** Ends the hypervisor's backup job and removes the new checkpoint: the next backup starts from the old one. */
+  cancel(): Promise<void>;
+}
+
 export interface HostSession {
   info(signal?: AbortSignal): Promise<HostInfo>;
   listVms(signal?: AbortSignal): Promise<VmOnHost[]>;
   /** The VM's configuration as the hypervisor stores it (libvirt: domain XML, inactive definition). */
   getVmConfig(vmUuid: string, signal?: AbortSignal): Promise<string>;
   onChange(listener: (change: HostChange) => void): () => void;
+  /**
+   * Starts an agentless backup of a running VM: a new checkpoint, and each disk exported for reading as it was at
+   * that instant. Redefines `incrementalFrom` on this host first when it is missing (checkpoint records do not
+   * follow a live migration); falls back to a full backup, saying why, when the chain cannot continue.
+   */
+  startBackup(request: BackupRequest): Promise<BackupRun>;
   /** Resolves once the session has ended: with the error that ended it, or null after close(). */
   readonly ended: Promise<Error | null>;
   close(): Promise<void>;

@@ -1,11 +1,18 @@
 // The libvirt (KVM/QEMU) implementation of the hypervisor driver interface, over Lifeboat's own remote-protocol
 // client: nothing of libvirt needs to be installed on the admin's computer.
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { connect as connectSocket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { HostSpec } from '../../../../shared/model/cluster.js';
 import { describeHostSpec } from '../../../../shared/model/cluster.js';
 import type { VmDisk, VmState } from '../../../../shared/model/inventory.js';
 import {
   HypervisorError,
+  type BackupDiskExport,
+  type BackupRequest,
+  type BackupRun,
+  type CheckpointRecord,
   type HostChange,
   type HostConnectOptions,
   type HostInfo,
@@ -13,8 +20,10 @@ import {
   type HypervisorDriver,
   type VmOnHost,
 } from '../driver.js';
+import { checkpointXml, parseRunningBackup, pullBackupXml } from './backup-xml.js';
 import { parseDomainXml } from './domain-xml.js';
 import {
+  CheckpointCreateFlags,
   DomainState,
   DomainXmlFlags,
   HostKeyMismatchError,
@@ -33,7 +42,16 @@ import {
   type LibvirtApi,
   type LibvirtConnection,
   type LibvirtTransportSpec,
+  type SshTransportConnection,
 } from './rpc/index.js';
+
+/**
+ * Where QEMU listens for a backup's NBD reads and keeps its scratch files, on the host: libvirt's own state folder,
+ * which QEMU may write. libvirt removes the scratch files when the job ends.
+ */
+const BACKUP_SOCKET_DIR = '/var/lib/libvirt/qemu';
+/** Checkpoints Lifeboat creates carry this prefix; others (an admin's own) are never touched. */
+export const CHECKPOINT_PREFIX = 'lifeboat-';
 
 /** How long one libvirt call may take before the host counts as not answering. */
 const CALL_TIMEOUT_MS = 30_000;
@@ -159,10 +177,12 @@ class LibvirtHostSession implements HostSession {
 
   private readonly connection: LibvirtConnection;
   private readonly where: string;
+  private readonly spec: HostSpec;
 
-  constructor(connection: LibvirtConnection, where: string) {
+  constructor(connection: LibvirtConnection, where: string, spec: HostSpec) {
     this.connection = connection;
     this.where = where;
+    this.spec = spec;
     this.ended = new Promise((resolve) => {
       connection.client.onClose((error) =>
         resolve(this.closing || error.kind === 'closed-by-client' ? null : toHypervisorError(error, where)),
@@ -273,6 +293,141 @@ class LibvirtHostSession implements HostSession {
     return () => this.listeners.delete(listener);
   }
 
+  /** A stream to a unix socket on the host: forwarded over SSH, or direct when the host is this machine. */
+  private nbdStreamFactory(socketPath: string): () => Promise<Duplex> {
+    const transport = this.connection.transport as Partial<SshTransportConnection>;
+    if (typeof transport.forwardUnixSocket === 'function') {
+      const forward = transport.forwardUnixSocket.bind(transport);
+      return () => forward(socketPath);
+    }
+    if (this.spec.transport === 'unix') {
+      return () =>
+        new Promise<Duplex>((resolve, reject) => {
+          const socket = connectSocket(socketPath);
+          socket.once('connect', () => resolve(socket));
+          socket.once('error', reject);
+        });
+    }
+    throw new HypervisorError(
+      'unsupported',
+      `${this.where}: backups read disk data through an SSH connection to the host (or a local socket); ` +
+        `a ${this.spec.transport.toUpperCase()} connection would send it unencrypted over the network. Connect to this host over SSH.`,
+    );
+  }
+
+  startBackup(request: BackupRequest): Promise<BackupRun> {
+    const options = request.signal ? { signal: request.signal } : {};
+    return this.guard(async () => {
+      const domain = await this.api.domainLookupByUuid(request.vmUuid, options);
+      const info = await this.api.domainGetInfo(domain, options);
+      if (domain.id < 0 || info.state === DomainState.SHUTOFF) {
+        throw new HypervisorError('unsupported', `${this.where}: ${domain.name} is not running; a running VM is needed for a pull-mode backup`);
+      }
+      const vmConfig = await this.api.domainGetXmlDesc(domain, DomainXmlFlags.INACTIVE, options);
+      const liveDisks = parseDomainXml(await this.api.domainGetXmlDesc(domain, 0, options)).disks.filter(
+        (disk) => disk.device === 'disk' && !disk.readOnly,
+      );
+      if (liveDisks.length === 0) throw new HypervisorError('unsupported', `${this.where}: ${domain.name} has no disk to back up`);
+      const targets = liveDisks.map((disk) => disk.target);
+
+      let fullReason: string | null = null;
+      if (request.incrementalFrom) fullReason = await this.ensureCheckpoint(domain, request.incrementalFrom, options);
+      const incrementalFrom = request.incrementalFrom && fullReason === null ? request.incrementalFrom.name : null;
+
+      const jobId = `${request.vmUuid}-${randomBytes(4).toString('hex')}`;
+      const socketPath = `${BACKUP_SOCKET_DIR}/lifeboat-nbd-${jobId}.sock`;
+      const scratch = targets.map((target) => ({ target, scratchPath: `${BACKUP_SOCKET_DIR}/lifeboat-scratch-${jobId}-${target}.qcow2` }));
+      const begin = (from: string | null): Promise<void> =>
+        this.api.domainBackupBegin(
+          domain,
+          pullBackupXml({ socketPath, disks: scratch, incrementalFrom: from }),
+          checkpointXml({ name: request.checkpointName, disks: targets }),
+          0,
+          options,
+        );
+      try {
+        await begin(incrementalFrom);
+      } catch (error) {
+        if (incrementalFrom === null || !(error instanceof LibvirtError)) throw error;
+        // The checkpoint exists but its bitmap does not (a disk replaced, a bitmap dropped): read everything.
+        fullReason = `the incremental backup from checkpoint ${incrementalFrom} could not start on ${this.where}: ${error.message}`;
+        await begin(null);
+      }
+
+      const exports = parseRunningBackup(await this.api.domainBackupGetXmlDesc(domain, 0, options));
+      const disks: BackupDiskExport[] = await Promise.all(
+        exports.map(async (exported) => {
+          const block = await this.api.domainGetBlockInfo(domain, exported.target, 0, options);
+          const disk = liveDisks.find((d) => d.target === exported.target);
+          return {
+            target: exported.target,
+            capacityBytes: block.capacity,
+            format: disk?.format ?? null,
+            exportName: exported.exportName,
+            extentsContext: exported.exportBitmap ? `qemu:dirty-bitmap:${exported.exportBitmap}` : 'base:allocation',
+            incremental: exported.exportBitmap !== null,
+          };
+        }),
+      );
+
+      let ended = false;
+      const endJob = async (): Promise<void> => {
+        if (ended) return;
+        ended = true;
+        // A pull-mode backup runs until it is aborted: aborting is how it ends, successful or not.
+        await this.api.domainAbortJob(domain).catch((error: unknown) => {
+          if (!isLibvirtError(error, VirErrorCode.VIR_ERR_OPERATION_INVALID)) throw error;
+        });
+      };
+      return {
+        vmConfig,
+        disks,
+        fullReason,
+        openNbdStream: this.nbdStreamFactory(socketPath),
+        finish: () =>
+          this.guard(async () => {
+            await endJob();
+            const created = await this.api.domainCheckpointLookupByName(domain, request.checkpointName);
+            const record: CheckpointRecord = { name: request.checkpointName, xml: await this.api.domainCheckpointGetXmlDesc(created) };
+            // Only the newest checkpoint is needed: every restore point is a full image, the chain is one link.
+            for (const checkpoint of await this.api.domainListAllCheckpoints(domain)) {
+              if (checkpoint.name !== request.checkpointName && checkpoint.name.startsWith(CHECKPOINT_PREFIX)) {
+                await this.api.domainCheckpointDelete(checkpoint);
+              }
+            }
+            return record;
+          }),
+        cancel: () =>
+          this.guard(async () => {
+            await endJob();
+            const created = await this.api.domainCheckpointLookupByName(domain, request.checkpointName).catch(() => null);
+            if (created) await this.api.domainCheckpointDelete(created);
+          }),
+      };
+    });
+  }
+
+  /**
+   * Makes sure the previous backup's checkpoint exists on this host, redefining it from the repository's copy when
+   * the VM came here by live migration (libvirt moves the bitmaps with the disks, not the checkpoint records).
+   * Returns why an incremental is impossible, or null when it can go on.
+   */
+  private async ensureCheckpoint(domain: DomainRef, previous: CheckpointRecord, options: { signal?: AbortSignal }): Promise<string | null> {
+    const existing = await this.api.domainCheckpointLookupByName(domain, previous.name, 0, options).catch((error: unknown) => {
+      if (isLibvirtError(error, VirErrorCode.VIR_ERR_NO_DOMAIN_CHECKPOINT)) return null;
+      throw error;
+    });
+    if (existing) return null;
+    try {
+      // REDEFINE_VALIDATE: libvirt checks that the disks still carry the checkpoint's bitmaps.
+      await this.api.domainCheckpointCreateXml(domain, previous.xml, CheckpointCreateFlags.REDEFINE | CheckpointCreateFlags.REDEFINE_VALIDATE, options);
+      return null;
+    } catch (error) {
+      if (!(error instanceof LibvirtError)) throw error;
+      return `the checkpoint ${previous.name} is gone from ${this.where} and could not be recreated: ${error.message}`;
+    }
+  }
+
   close(): Promise<void> {
     this.closing = true;
     return this.connection.close();
@@ -298,7 +453,7 @@ export function createLibvirtDriver(): HypervisorDriver {
       } catch (error) {
         throw toHypervisorError(error, where);
       }
-      const session = new LibvirtHostSession(connection, where);
+      const session = new LibvirtHostSession(connection, where, spec);
       try {
         await session.watchLifecycle();
       } catch (error) {
