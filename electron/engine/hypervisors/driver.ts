@@ -71,9 +71,14 @@ export interface BackupRun {
   readonly disks: readonly BackupDiskExport[];
   /** Why an incremental was asked for but a full backup is running (checkpoint or bitmap lost ...); null if none. */
   readonly fullReason: string | null;
+  /**
+   * The checkpoint this backup created, known from the start so the restore point that records it can be written
+   * before the job ends: a crash between the two then leaves a checkpoint nobody uses, never a point without one.
+   */
+  readonly checkpoint: CheckpointRecord;
   openNbdStream: NbdStreamFactory;
-  /** Ends the hypervisor's backup job, keeps the new checkpoint and returns it; drops the older ones. */
-  finish(): Promise<CheckpointRecord>;
+  /** Ends the hypervisor's backup job, keeping the new checkpoint and dropping the older ones. */
+  finish(): Promise<void>;
   /** Ends the hypervisor's backup job and removes the new checkpoint: the next backup starts from the old one. */
   cancel(): Promise<void>;
 }

@@ -106,7 +106,8 @@ describe('pull-mode backup through the libvirt driver over SSH', () => {
           expect(allocated.some((e) => e.offset <= offset && offset + length <= e.offset + e.length)).toBe(true);
         }
       }
-      checkpoint = await run.finish();
+      await run.finish();
+      checkpoint = run.checkpoint;
       expect(checkpoint.xml).toContain(checkpoint.name);
       expect(virsh(lab, home, 'checkpoint-list', vm.name, '--name').split('\n').filter(Boolean)).toEqual([checkpoint.name]);
       expect(virsh(lab, home, 'domjobinfo', vm.name)).toMatch(/Job type:\s+None/);
@@ -138,9 +139,9 @@ describe('pull-mode backup through the libvirt driver over SSH', () => {
           .map((e) => [e.offset, e.length]);
       }
       expect(dirty).toEqual({ vda: [[1 * MiB, 64 * 1024], [100 * MiB, 192 * 1024]], vdb: [[5 * MiB, 64 * 1024]] });
-      const next = await run.finish();
-      expect(virsh(lab, away, 'checkpoint-list', vm.name, '--name').split('\n').filter(Boolean)).toEqual([next.name]);
-      checkpoint = next;
+      await run.finish();
+      expect(virsh(lab, away, 'checkpoint-list', vm.name, '--name').split('\n').filter(Boolean)).toEqual([run.checkpoint.name]);
+      checkpoint = run.checkpoint;
     } finally {
       await session.close();
     }

@@ -370,6 +370,9 @@ class LibvirtHostSession implements HostSession {
         }),
       );
 
+      const created = await this.api.domainCheckpointLookupByName(domain, request.checkpointName, 0, options);
+      const checkpoint: CheckpointRecord = { name: request.checkpointName, xml: await this.api.domainCheckpointGetXmlDesc(created, 0, options) };
+
       let ended = false;
       const endJob = async (): Promise<void> => {
         if (ended) return;
@@ -383,25 +386,23 @@ class LibvirtHostSession implements HostSession {
         vmConfig,
         disks,
         fullReason,
+        checkpoint,
         openNbdStream: this.nbdStreamFactory(socketPath),
         finish: () =>
           this.guard(async () => {
             await endJob();
-            const created = await this.api.domainCheckpointLookupByName(domain, request.checkpointName);
-            const record: CheckpointRecord = { name: request.checkpointName, xml: await this.api.domainCheckpointGetXmlDesc(created) };
             // Only the newest checkpoint is needed: every restore point is a full image, the chain is one link.
-            for (const checkpoint of await this.api.domainListAllCheckpoints(domain)) {
-              if (checkpoint.name !== request.checkpointName && checkpoint.name.startsWith(CHECKPOINT_PREFIX)) {
-                await this.api.domainCheckpointDelete(checkpoint);
+            for (const older of await this.api.domainListAllCheckpoints(domain)) {
+              if (older.name !== request.checkpointName && older.name.startsWith(CHECKPOINT_PREFIX)) {
+                await this.api.domainCheckpointDelete(older);
               }
             }
-            return record;
           }),
         cancel: () =>
           this.guard(async () => {
             await endJob();
-            const created = await this.api.domainCheckpointLookupByName(domain, request.checkpointName).catch(() => null);
-            if (created) await this.api.domainCheckpointDelete(created);
+            const mine = await this.api.domainCheckpointLookupByName(domain, request.checkpointName).catch(() => null);
+            if (mine) await this.api.domainCheckpointDelete(mine);
           }),
       };
     });
