@@ -6,13 +6,23 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CatalogError } from '../engine/catalog/catalog.js';
 import { defaultDataDir } from '../engine/paths.js';
 import { CliError, type CliIo, type Command } from './command.js';
+import { backupCommand, exportCommand, pointsCommand, repoCommand } from './commands/backups.js';
 import { clusterCommand } from './commands/cluster.js';
 import { infoCommand } from './commands/info.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { serveCommand } from './commands/serve.js';
 import { appVersion } from './runtime.js';
 
-export const COMMANDS: readonly Command[] = [serveCommand, clusterCommand, inventoryCommand, infoCommand];
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  clusterCommand,
+  inventoryCommand,
+  repoCommand,
+  backupCommand,
+  pointsCommand,
+  exportCommand,
+  infoCommand,
+];
 
 const GLOBAL_OPTIONS = {
   'data-dir': { type: 'string' },

@@ -7,6 +7,7 @@ import { appContract, type AppContract } from '../../shared/ipc/contract.js';
 import type { ServerConnector } from '../../shared/ipc/memory-transport.js';
 import type { AppInfo } from '../../shared/model/app-info.js';
 import type { HostSpec, HostTestResult } from '../../shared/model/cluster.js';
+import type { VmRef } from '../../shared/model/inventory.js';
 import { CATALOG_FILE_NAME, openCatalog, type Catalog } from './catalog/catalog.js';
 import { listClusters, listJobs } from './catalog/listings.js';
 import { createClusterStore, type ClusterStore } from './clusters/cluster-store.js';
@@ -14,7 +15,9 @@ import { testHostConnection } from './clusters/test-host.js';
 import type { HypervisorDriver } from './hypervisors/driver.js';
 import { createLibvirtDriver } from './hypervisors/libvirt/libvirt-driver.js';
 import { createInventoryService, type InventoryService, type InventoryTimings } from './inventory/inventory-service.js';
-import { readSettings, writeSettings } from './catalog/settings-table.js';
+import { readRepositoryPath, readSettings, writeRepositoryPath, writeSettings } from './catalog/settings-table.js';
+import { backupVm, type BackupVmOptions, type BackupVmResult } from './backup/backup-vm.js';
+import type { Repository } from './repository/index.js';
 import type { Clock } from './clock.js';
 import { createIpcRouter, type IpcRouter } from './ipc/router.js';
 import type { Logger } from './logging/logger.js';
@@ -45,6 +48,11 @@ export interface Engine {
   readonly catalog: Catalog;
   readonly clusters: ClusterStore;
   readonly inventory: InventoryService;
+  /** Backs up one VM into a repository opened for writing (see backup/backup-vm.ts). */
+  backupVm(repository: Repository, vm: VmRef, options?: BackupVmOptions): Promise<BackupVmResult>;
+  /** The repository used when none is named, or null before one is set up. */
+  defaultRepositoryPath(): string | null;
+  setDefaultRepositoryPath(path: string): void;
   /** Connects to one host as specified and reports what it found (or the SSH host key to confirm). */
   testHost(spec: HostSpec, secret: string | null, signal?: AbortSignal): Promise<HostTestResult>;
   close(): Promise<void>;
@@ -146,6 +154,10 @@ export function createEngine(deps: EngineDeps): Engine {
     clusters,
     inventory,
     testHost,
+    backupVm: (repository, vm, options) =>
+      backupVm({ driver, clusters, inventory, repository, logger: logger.child({ component: 'backup' }), clock: deps.clock }, vm, options),
+    defaultRepositoryPath: () => readRepositoryPath(catalog),
+    setDefaultRepositoryPath: (path) => writeRepositoryPath(catalog, path),
     async close() {
       if (closed) return;
       closed = true;

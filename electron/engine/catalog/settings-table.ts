@@ -31,3 +31,19 @@ export function writeSettings(catalog: Catalog, patch: SettingsPatch): Settings 
   })();
   return readSettings(catalog);
 }
+
+/** The default repository's path, kept beside the settings (the onboarding and settings screens will show it). */
+const REPOSITORY_PATH_KEY = 'repository.path';
+
+export function readRepositoryPath(catalog: Catalog): string | null {
+  const row = catalog.db.prepare('SELECT value FROM settings WHERE key = ?').get(REPOSITORY_PATH_KEY) as { value: string } | undefined;
+  if (!row) return null;
+  const value = JSON.parse(row.value) as unknown;
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+export function writeRepositoryPath(catalog: Catalog, path: string): void {
+  catalog.db
+    .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+    .run(REPOSITORY_PATH_KEY, JSON.stringify(path));
+}

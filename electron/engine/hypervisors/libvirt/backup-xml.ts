@@ -1,6 +1,6 @@
 // The XML of libvirt's backup API: what Lifeboat asks for (a pull-mode backup exporting each disk over NBD on
 // a unix socket of the host, with a new checkpoint), and what libvirt answers (export and bitmap names).
-import type { Element } from '@xmldom/xmldom';
+import { XMLSerializer, type Element } from '@xmldom/xmldom';
 import { parseXmlDocument } from './domain-xml.js';
 
 /** Names and paths that go into XML come from our own code or the host; they are escaped all the same. */
@@ -66,4 +66,20 @@ export function parseRunningBackup(xml: string): RunningBackupDisk[] {
     }
   }
   return disks;
+}
+
+/**
+ * A checkpoint's XML as recorded, minus its `<parent>`: Lifeboat keeps one checkpoint per VM, so the parent named
+ * in the record was deleted when the backup finished, and libvirt would refuse to redefine a checkpoint whose
+ * parent it does not know.
+ */
+export function checkpointXmlWithoutParent(xml: string): string {
+  const root = parseXmlDocument(xml, 'domaincheckpoint');
+  for (let node = root.firstChild; node; node = node.nextSibling) {
+    if (node.nodeType === 1 && (node as Element).tagName === 'parent') {
+      root.removeChild(node);
+      break;
+    }
+  }
+  return new XMLSerializer().serializeToString(root);
 }

@@ -20,7 +20,7 @@ import {
   type HypervisorDriver,
   type VmOnHost,
 } from '../driver.js';
-import { checkpointXml, parseRunningBackup, pullBackupXml } from './backup-xml.js';
+import { checkpointXml, checkpointXmlWithoutParent, parseRunningBackup, pullBackupXml } from './backup-xml.js';
 import { parseDomainXml } from './domain-xml.js';
 import {
   CheckpointCreateFlags,
@@ -421,7 +421,8 @@ class LibvirtHostSession implements HostSession {
     if (existing) return null;
     try {
       // REDEFINE_VALIDATE: libvirt checks that the disks still carry the checkpoint's bitmaps.
-      await this.api.domainCheckpointCreateXml(domain, previous.xml, CheckpointCreateFlags.REDEFINE | CheckpointCreateFlags.REDEFINE_VALIDATE, options);
+      const xml = checkpointXmlWithoutParent(previous.xml);
+      await this.api.domainCheckpointCreateXml(domain, xml, CheckpointCreateFlags.REDEFINE | CheckpointCreateFlags.REDEFINE_VALIDATE, options);
       return null;
     } catch (error) {
       if (!(error instanceof LibvirtError)) throw error;
