@@ -84,7 +84,7 @@ async function readDisk(
   const chunkSize = deps.repository.config.chunkSize;
   const signal = options.signal;
   const nbd = await connectNbd(
-    { kind: 'stream', stream: await run.openNbdStream(), description: `backup export ${disk.exportName}` },
+    { kind: 'stream', stream: await run.openNbdStream(disk.target), description: `backup export ${disk.exportName}` },
     { exportName: disk.exportName, metaContexts: [disk.extentsContext], ...(signal ? { signal } : {}) },
   );
   try {
@@ -179,7 +179,9 @@ export async function backupVm(deps: BackupVmDeps, vm: VmRef, options: BackupVmO
             return await attempt(`${which} is not what the previous restore point holds (a disk added, removed, replaced or resized)`);
           }
         }
-        const fullReason = incremental ? null : (forcedFull ?? run.fullReason);
+        const noCheckpoint =
+          previous && !previous.checkpoint ? 'the previous restore point has no checkpoint to continue from (the VM was shut off then)' : null;
+        const fullReason = incremental ? null : (forcedFull ?? run.fullReason ?? noCheckpoint);
         progress.phase = 'reading';
         progress.disks = run.disks.map((d) => ({ target: d.target, bytesDone: 0, bytesTotal: 0 }));
         emit();
@@ -206,7 +208,9 @@ export async function backupVm(deps: BackupVmDeps, vm: VmRef, options: BackupVmO
           configXml: run.vmConfig,
           type: incremental ? 'incremental' : 'full',
           ...(fullReason === null ? {} : { fullReason }),
-          checkpoint: { name: run.checkpoint.name, parentName: incremental ? previous.checkpoint!.name : null, xml: run.checkpoint.xml },
+          checkpoint: run.checkpoint
+            ? { name: run.checkpoint.name, parentName: incremental ? previous.checkpoint!.name : null, xml: run.checkpoint.xml }
+            : null,
           parentPointId: incremental ? previous.id : null,
           disks,
           stats: sumDiskStats(disks),

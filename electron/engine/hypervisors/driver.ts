@@ -62,8 +62,6 @@ export interface BackupDiskExport {
   incremental: boolean;
 }
 
-/** Opens a byte stream to a backup's NBD server (forwarded over SSH, or a local socket). */
-export type NbdStreamFactory = () => Promise<Duplex>;
 
 export interface BackupRun {
   /** The VM's persistent configuration at backup time (what a restore recreates). */
@@ -74,9 +72,11 @@ export interface BackupRun {
   /**
    * The checkpoint this backup created, known from the start so the restore point that records it can be written
    * before the job ends: a crash between the two then leaves a checkpoint nobody uses, never a point without one.
+   * Null for a shut-off VM, whose disks are read from their images without changed-block tracking.
    */
-  readonly checkpoint: CheckpointRecord;
-  openNbdStream: NbdStreamFactory;
+  readonly checkpoint: CheckpointRecord | null;
+  /** Opens a byte stream to the NBD server exporting this disk. */
+  openNbdStream(target: string): Promise<Duplex>;
   /** Ends the hypervisor's backup job, keeping the new checkpoint and dropping the older ones. */
   finish(): Promise<void>;
   /** Ends the hypervisor's backup job and removes the new checkpoint: the next backup starts from the old one. */
@@ -90,8 +90,8 @@ export interface HostSession {
   getVmConfig(vmUuid: string, signal?: AbortSignal): Promise<string>;
   onChange(listener: (change: HostChange) => void): () => void;
   /**
-   * Starts an agentless backup of a running VM: a new checkpoint, and each disk exported for reading as it was at
-   * that instant. Redefines `incrementalFrom` on this host first when it is missing (checkpoint records do not
+   * Starts an agentless backup: for a running VM a new checkpoint, and each disk exported for reading as it was at
+   * that instant; for a shut-off VM, each disk image exported read-only from the host. Redefines `incrementalFrom` on this host first when it is missing (checkpoint records do not
    * follow a live migration); falls back to a full backup, saying why, when the chain cannot continue.
    */
   startBackup(request: BackupRequest): Promise<BackupRun>;

@@ -144,3 +144,51 @@ describe('backing up a VM into a repository', () => {
     expect(points.map((p) => p.type)).toEqual(['full', 'incremental', 'incremental', 'incremental', 'full']);
   });
 });
+
+describe('backing up a shut-off VM', () => {
+  const vm = lab.vms.find((v) => v.state === 'shut off')!;
+  let temp: ReturnType<typeof makeTempDir>;
+  let engine: Engine;
+  let repository: Repository;
+
+  beforeAll(async () => {
+    temp = makeTempDir('backup-off');
+    const { logger } = createMemoryLogger();
+    engine = createEngine({
+      dataDir: join(temp.dir, 'data'),
+      logger,
+      clock: systemClock,
+      secrets: createFileSecretStore(join(temp.dir, 'secrets.json'), createKeyFileCipher(join(temp.dir, 'secret.key'))),
+      mode: 'headless',
+      version: 'test',
+    });
+    repository = await Repository.init(join(temp.dir, 'repo'), { clock: systemClock, logger, writer: true });
+  });
+
+  afterAll(async () => {
+    await repository?.close();
+    await engine?.close();
+    temp?.remove();
+  });
+
+  it('reads its disk images on the host with qemu-nbd, exports them identical, and stores nothing twice', async () => {
+    const cluster = await engine.clusters.add({ name: 'lab', hosts: labHostInputs(lab, 'ssh') });
+    const ref = { clusterId: cluster.id, vmUuid: vm.uuid };
+    const first = (await engine.backupVm(repository, ref)).manifest;
+    expect(first).toMatchObject({ type: 'full', checkpoint: null });
+    expect(first.fullReason).toBeUndefined();
+    for (const disk of first.disks) {
+      const out = join(temp.dir, `${disk.target}.raw`);
+      await repository.exportDisk(first, disk.target, out, { format: 'raw' });
+      const compare = spawnSync('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', out, imageOnMachine(vm.name, disk.target)], { encoding: 'utf8' });
+      expect(compare.stdout + compare.stderr).toContain('Images are identical');
+    }
+    const second = (await engine.backupVm(repository, ref)).manifest;
+    expect(second.type).toBe('full');
+    expect(second.fullReason).toMatch(/shut off/);
+    expect(second.stats.chunksNew).toBe(0);
+    expect(virsh(lab, placement(vm.name), 'domstate', vm.name).trim()).toBe('shut off');
+    // Nothing is left running or listening on the host.
+    expect(spawnSync('pgrep', ['-f', `lifeboat-nbd-${vm.uuid}`]).status).toBe(1);
+  });
+});

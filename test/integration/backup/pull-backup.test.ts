@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { labHostInputs } from '../../../electron/cli/lab.js';
-import type { CheckpointRecord, HostSession, NbdStreamFactory } from '../../../electron/engine/hypervisors/driver.js';
+import type { Duplex } from 'node:stream';
+import type { CheckpointRecord, HostSession } from '../../../electron/engine/hypervisors/driver.js';
 import { createLibvirtDriver } from '../../../electron/engine/hypervisors/libvirt/libvirt-driver.js';
 import { connectNbd, NBD_STATE_DIRTY, NBD_STATE_HOLE, type NbdExtent } from '../../../electron/engine/nbd/index.js';
 import { requireLab, virsh, type LabJson } from '../../support/lab.js';
@@ -49,7 +50,7 @@ function qemuIoWrite(hostName: string, vmName: string, disk: string, pattern: nu
   virsh(lab, hostName, 'qemu-monitor-command', vmName, '--hmp', `qemu-io -d /machine/peripheral/${device}/virtio-backend "write -P ${pattern} ${offset} ${length}"`);
 }
 
-async function readWholeDisk(openStream: NbdStreamFactory, exportName: string, capacity: number): Promise<string> {
+async function readWholeDisk(openStream: () => Promise<Duplex>, exportName: string, capacity: number): Promise<string> {
   const nbd = await connectNbd({ kind: 'stream', stream: await openStream() }, { exportName });
   try {
     const hash = createHash('sha256');
@@ -60,7 +61,7 @@ async function readWholeDisk(openStream: NbdStreamFactory, exportName: string, c
   }
 }
 
-async function extentsOf(openStream: NbdStreamFactory, exportName: string, context: string, capacity: number): Promise<NbdExtent[]> {
+async function extentsOf(openStream: () => Promise<Duplex>, exportName: string, context: string, capacity: number): Promise<NbdExtent[]> {
   const nbd = await connectNbd({ kind: 'stream', stream: await openStream() }, { exportName, metaContexts: [context] });
   try {
     return await nbd.queryExtents(context, 0, capacity);
@@ -99,15 +100,15 @@ describe('pull-mode backup through the libvirt driver over SSH', () => {
       expect(run.vmConfig).toContain(`<uuid>${vm.uuid}</uuid>`);
       for (const disk of run.disks) {
         const source = vm.disks.find((d) => d.target === disk.target)!;
-        expect(await readWholeDisk(run.openNbdStream, disk.exportName, disk.capacityBytes)).toBe(imageSha256(source.localPath));
-        const allocated = (await extentsOf(run.openNbdStream, disk.exportName, 'base:allocation', disk.capacityBytes)).filter((e) => (e.flags & NBD_STATE_HOLE) === 0);
+        expect(await readWholeDisk(() => run.openNbdStream(disk.target), disk.exportName, disk.capacityBytes)).toBe(imageSha256(source.localPath));
+        const allocated = (await extentsOf(() => run.openNbdStream(disk.target), disk.exportName, 'base:allocation', disk.capacityBytes)).filter((e) => (e.flags & NBD_STATE_HOLE) === 0);
         // Every data extent of the lab disk lies inside what the export reports as allocated.
         for (const [offset, length] of source.dataExtents) {
           expect(allocated.some((e) => e.offset <= offset && offset + length <= e.offset + e.length)).toBe(true);
         }
       }
       await run.finish();
-      checkpoint = run.checkpoint;
+      checkpoint = run.checkpoint!;
       expect(checkpoint.xml).toContain(checkpoint.name);
       expect(virsh(lab, home, 'checkpoint-list', vm.name, '--name').split('\n').filter(Boolean)).toEqual([checkpoint.name]);
       expect(virsh(lab, home, 'domjobinfo', vm.name)).toMatch(/Job type:\s+None/);
@@ -134,14 +135,14 @@ describe('pull-mode backup through the libvirt driver over SSH', () => {
       const dirty: Record<string, [number, number][]> = {};
       for (const disk of run.disks) {
         expect(disk.incremental).toBe(true);
-        dirty[disk.target] = (await extentsOf(run.openNbdStream, disk.exportName, disk.extentsContext, disk.capacityBytes))
+        dirty[disk.target] = (await extentsOf(() => run.openNbdStream(disk.target), disk.exportName, disk.extentsContext, disk.capacityBytes))
           .filter((e) => (e.flags & NBD_STATE_DIRTY) !== 0)
           .map((e) => [e.offset, e.length]);
       }
       expect(dirty).toEqual({ vda: [[1 * MiB, 64 * 1024], [100 * MiB, 192 * 1024]], vdb: [[5 * MiB, 64 * 1024]] });
       await run.finish();
-      expect(virsh(lab, away, 'checkpoint-list', vm.name, '--name').split('\n').filter(Boolean)).toEqual([run.checkpoint.name]);
-      checkpoint = run.checkpoint;
+      expect(virsh(lab, away, 'checkpoint-list', vm.name, '--name').split('\n').filter(Boolean)).toEqual([run.checkpoint!.name]);
+      checkpoint = run.checkpoint!;
     } finally {
       await session.close();
     }

@@ -53,6 +53,11 @@ const BACKUP_SOCKET_DIR = '/var/lib/libvirt/qemu';
 /** Checkpoints Lifeboat creates carry this prefix; others (an admin's own) are never touched. */
 export const CHECKPOINT_PREFIX = 'lifeboat-';
 
+/** Quotes a word for the host's POSIX shell. */
+function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 /** How long one libvirt call may take before the host counts as not answering. */
 const CALL_TIMEOUT_MS = 30_000;
 /** Calls in flight per host while listing (libvirtd serves them concurrently with its worker pool). */
@@ -320,9 +325,7 @@ class LibvirtHostSession implements HostSession {
     return this.guard(async () => {
       const domain = await this.api.domainLookupByUuid(request.vmUuid, options);
       const info = await this.api.domainGetInfo(domain, options);
-      if (domain.id < 0 || info.state === DomainState.SHUTOFF) {
-        throw new HypervisorError('unsupported', `${this.where}: ${domain.name} is not running; a running VM is needed for a pull-mode backup`);
-      }
+      if (domain.id < 0 || info.state === DomainState.SHUTOFF) return this.startOfflineBackup(domain, request, options);
       const vmConfig = await this.api.domainGetXmlDesc(domain, DomainXmlFlags.INACTIVE, options);
       const liveDisks = parseDomainXml(await this.api.domainGetXmlDesc(domain, 0, options)).disks.filter(
         (disk) => disk.device === 'disk' && !disk.readOnly,
@@ -337,6 +340,8 @@ class LibvirtHostSession implements HostSession {
       const jobId = `${request.vmUuid}-${randomBytes(4).toString('hex')}`;
       const socketPath = `${BACKUP_SOCKET_DIR}/lifeboat-nbd-${jobId}.sock`;
       const scratch = targets.map((target) => ({ target, scratchPath: `${BACKUP_SOCKET_DIR}/lifeboat-scratch-${jobId}-${target}.qcow2` }));
+      // Before the job starts: a connection that cannot carry the data refuses here, leaving nothing to undo.
+      const openStream = this.nbdStreamFactory(socketPath);
       const begin = (from: string | null): Promise<void> =>
         this.api.domainBackupBegin(
           domain,
@@ -387,7 +392,8 @@ class LibvirtHostSession implements HostSession {
         disks,
         fullReason,
         checkpoint,
-        openNbdStream: this.nbdStreamFactory(socketPath),
+        // One NBD server exports every disk of the job: the target only picks the export, at NBD_OPT_GO.
+        openNbdStream: () => openStream(),
         finish: () =>
           this.guard(async () => {
             await endJob();
@@ -406,6 +412,75 @@ class LibvirtHostSession implements HostSession {
           }),
       };
     });
+  }
+
+  /**
+   * A shut-off VM: no QEMU runs to track changes or export the disks, so each disk image is exported read-only by
+   * `qemu-nbd` on the host (over the SSH connection) and read in full; the repository still stores only new chunks.
+   * qemu-nbd holds a shared lock on the image: starting the VM meanwhile fails instead of changing what is read.
+   */
+  private async startOfflineBackup(domain: DomainRef, request: BackupRequest, options: { signal?: AbortSignal }): Promise<BackupRun> {
+    const transport = this.connection.transport as Partial<SshTransportConnection>;
+    const exec = transport.exec?.bind(transport);
+    const forward = transport.forwardUnixSocket?.bind(transport);
+    if (!exec || !forward) {
+      throw new HypervisorError('unsupported', `${this.where}: a shut-off VM is backed up through an SSH connection to its host; connect to this host over SSH`);
+    }
+    const vmConfig = await this.api.domainGetXmlDesc(domain, DomainXmlFlags.INACTIVE, options);
+    const images = await Promise.all(
+      parseDomainXml(vmConfig)
+        .disks.filter((disk) => disk.device === 'disk' && !disk.readOnly)
+        .map(async (disk) => {
+          let path = disk.path;
+          if (!path && disk.pool && disk.volume) {
+            const pool = await this.api.storagePoolLookupByName(disk.pool, options);
+            path = await this.api.storageVolGetPath(await this.api.storageVolLookupByName(pool, disk.volume, options), options);
+          }
+          if (!path) throw new HypervisorError('unsupported', `${this.where}: disk ${disk.target} of ${domain.name} is not a file or volume`);
+          const block = await this.api.domainGetBlockInfo(domain, disk.target, 0, options);
+          return { target: disk.target, path, format: disk.format ?? 'raw', capacityBytes: block.capacity };
+        }),
+    );
+    if (images.length === 0) throw new HypervisorError('unsupported', `${this.where}: ${domain.name} has no disk to back up`);
+    const jobId = `${request.vmUuid}-${randomBytes(4).toString('hex')}`;
+    const socketOf = (target: string): string => `${BACKUP_SOCKET_DIR}/lifeboat-nbd-${jobId}-${target}.sock`;
+    const removeSockets = async (): Promise<void> => {
+      await exec(`rm -f ${images.map((image) => shellQuote(socketOf(image.target))).join(' ')}`).catch(() => undefined);
+    };
+    return {
+      vmConfig,
+      disks: images.map((image) => ({
+        target: image.target,
+        capacityBytes: image.capacityBytes,
+        format: image.format,
+        exportName: image.target,
+        extentsContext: 'base:allocation',
+        incremental: false,
+      })),
+      fullReason: request.incrementalFrom ? `${domain.name} is shut off: without a running QEMU its disks are read in full from their images` : null,
+      checkpoint: null,
+      openNbdStream: async (target) => {
+        const image = images.find((i) => i.target === target);
+        if (!image) throw new HypervisorError('not_found', `${this.where}: ${domain.name} has no disk ${target}`);
+        // Not --persistent: qemu-nbd exits when the one reader disconnects. --fork returns once the socket listens.
+        const command =
+          `qemu-nbd --fork --read-only --shared=1 --format=${shellQuote(image.format)} --export-name=${shellQuote(target)} ` +
+          `--socket=${shellQuote(socketOf(target))} ${shellQuote(image.path)}`;
+        const result = await exec(command);
+        if (result.code !== 0) {
+          const detail = result.stderr.trim() || `exit status ${String(result.code)}`;
+          throw new HypervisorError(
+            result.code === 127 ? 'unsupported' : 'hypervisor',
+            result.code === 127
+              ? `${this.where}: qemu-nbd is not installed on the host (Debian/Ubuntu: apt install qemu-utils)`
+              : `${this.where}: could not export ${target} of ${domain.name} with qemu-nbd: ${detail}`,
+          );
+        }
+        return forward(socketOf(target));
+      },
+      finish: removeSockets,
+      cancel: removeSockets,
+    };
   }
 
   /**

@@ -75,6 +75,8 @@ export interface SshTransportConnection extends TransportConnection {
   readonly hostKeyFingerprint: string;
   /** Opens another stream over the same SSH connection to a unix socket on the host (e.g. an NBD export). */
   forwardUnixSocket(path: string): Promise<Duplex>;
+  /** Runs a command on the host over the same SSH connection and waits for it to exit. */
+  exec(command: string, options?: { timeoutMs?: number }): Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
 /** OpenSSH's fingerprint of a public key blob: `SHA256:` and the unpadded base64 of its SHA-256. */
@@ -405,6 +407,32 @@ export async function connectSsh(options: SshConnectOptions): Promise<SshTranspo
         client.openssh_forwardOutStreamLocal(path, (error, stream) => {
           if (error) reject(new LibvirtConnectionError('connect-failed', `SSH server ${endpoint} refused to forward to ${path}: ${error.message}`, { cause: error }));
           else resolve(stream);
+        });
+      }),
+    exec: (command, options = {}) =>
+      new Promise((resolve, reject) => {
+        client.exec(command, (error, stream) => {
+          if (error) {
+            reject(new LibvirtConnectionError('connect-failed', `SSH server ${endpoint} refused to run a command: ${error.message}`, { cause: error }));
+            return;
+          }
+          let stdout = '';
+          let stderr = '';
+          const timer = setTimeout(() => {
+            stream.close();
+            reject(new LibvirtConnectionError('connect-timeout', `the command on ${endpoint} did not finish within ${options.timeoutMs ?? 30_000} ms`));
+          }, options.timeoutMs ?? 30_000);
+          stream.on('data', (data: Buffer) => {
+            if (stdout.length < 65_536) stdout += data.toString('utf8');
+          });
+          stream.stderr.on('data', (data: Buffer) => {
+            if (stderr.length < 65_536) stderr += data.toString('utf8');
+          });
+          stream.on('exit', (code: number | null) => {
+            clearTimeout(timer);
+            // The output may still be in flight when the exit status arrives: wait for the channel to close.
+            stream.once('close', () => resolve({ code, stdout, stderr }));
+          });
         });
       }),
     close: async () => {
