@@ -20,6 +20,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           environment: 'node',
+          // After unit and contract, before e2e: the two lab users never run at the same time.
+          sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -31,6 +33,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           environment: 'node',
+          sequence: { groupOrder: 2 },
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
