@@ -138,7 +138,13 @@ export async function backupVm(deps: BackupVmDeps, vm: VmRef, options: BackupVmO
   // Where the VM runs now: a live migration since the last backup only changes which host is asked.
   const inventory = await deps.inventory.get(vm.clusterId, { refresh: true });
   const summary = inventory.vms.find((v) => v.ref.vmUuid === vm.vmUuid.toLowerCase());
-  if (!summary) throw new HypervisorError('not_found', `VM ${vm.vmUuid} is on no reachable host of cluster ${inventory.clusterName}`);
+  if (!summary) {
+    const down = inventory.hosts.filter((h) => h.state !== 'connected').map((h) => `${h.label} (${h.error?.message ?? h.state})`);
+    throw new HypervisorError(
+      'not_found',
+      `VM ${vm.vmUuid} is on no reachable host of cluster ${inventory.clusterName}${down.length ? `; not reachable now: ${down.join(', ')}` : ''}`,
+    );
+  }
   const hostStatus = inventory.hosts.find((h) => h.hostId === summary.hostId)!;
   const host = deps.clusters.get(vm.clusterId).hosts.find((h) => h.id === summary.hostId)!;
   logger.info('backing up', { name: summary.name, host: host.label, state: summary.state });
@@ -215,6 +221,8 @@ export async function backupVm(deps: BackupVmDeps, vm: VmRef, options: BackupVmO
           disks,
           stats: sumDiskStats(disks),
         };
+        // A cancel counts until the point is visible; after that the backup has happened.
+        signal?.throwIfAborted();
         // The manifest before the job ends: a crash in between leaves a checkpoint the next backup can use.
         const { path } = await deps.repository.points.write(manifest);
         await run.finish();

@@ -1,0 +1,154 @@
+// What a backup does when things go wrong, against the lab: the caller cancels, the repository's disk fills up,
+// the VM's host dies mid-read. Each time: a clear error, no restore point half-visible, nothing left running on
+// the host, the repository still opens and exports what it had, and the next backup succeeds.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VmRef } from '../../../shared/model/inventory.js';
+import { labHostInputs } from '../../../electron/cli/lab.js';
+import { systemClock } from '../../../electron/engine/clock.js';
+import { createEngine, type Engine } from '../../../electron/engine/engine.js';
+import { Repository } from '../../../electron/engine/repository/index.js';
+import { createFileSecretStore, createKeyFileCipher } from '../../../electron/engine/secrets/secret-store.js';
+import { LAB_DIR, requireLab, virsh, type LabJson } from '../../support/lab.js';
+import { createMemoryLogger } from '../../support/logger.js';
+import { makeTempDir } from '../../support/temp.js';
+
+const lab: LabJson = requireLab();
+
+function placement(vmName: string): string {
+  for (const host of lab.hosts) if (virsh(lab, host.name, 'list', '--all', '--name').split('\n').includes(vmName)) return host.name;
+  throw new Error(`${vmName} is on no lab host`);
+}
+
+function lifeboatCheckpoints(vmName: string): string[] {
+  return virsh(lab, placement(vmName), 'checkpoint-list', vmName, '--name').split('\n').filter((n) => n.startsWith('lifeboat-'));
+}
+
+function noBackupJob(vmName: string): boolean {
+  return /Job type:\s+None/.test(virsh(lab, placement(vmName), 'domjobinfo', vmName));
+}
+
+describe('backup faults', () => {
+  const vm = lab.vms.find((v) => v.disks.length === 1 && v.state === 'running' && v.name !== 'lab-vm1')!;
+  let temp: ReturnType<typeof makeTempDir>;
+  let engine: Engine;
+  let ref: VmRef;
+
+  beforeAll(async () => {
+    temp = makeTempDir('backup-faults');
+    engine = createEngine({
+      dataDir: join(temp.dir, 'data'),
+      logger: createMemoryLogger().logger,
+      clock: systemClock,
+      secrets: createFileSecretStore(join(temp.dir, 'secrets.json'), createKeyFileCipher(join(temp.dir, 'secret.key'))),
+      mode: 'headless',
+      version: 'test',
+      inventoryTimings: { retryMinMs: 200, retryMaxMs: 1000 },
+    });
+    const cluster = await engine.clusters.add({ name: 'lab', hosts: labHostInputs(lab, 'ssh') });
+    ref = { clusterId: cluster.id, vmUuid: vm.uuid };
+  });
+
+  afterAll(async () => {
+    await engine?.close();
+    for (const name of lifeboatCheckpoints(vm.name)) virsh(lab, placement(vm.name), 'checkpoint-delete', vm.name, name);
+    spawnSync('umount', [join(temp.dir, 'small')]);
+    temp?.remove();
+  });
+
+  it('cancelled mid-read: no restore point, the host job and the new checkpoint gone, the next backup fine', async () => {
+    const repository = await Repository.init(join(temp.dir, 'cancel-repo'), { clock: systemClock, logger: createMemoryLogger().logger, writer: true });
+    try {
+      const controller = new AbortController();
+      const failure = await engine
+        .backupVm(repository, ref, {
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (p.phase === 'reading' && p.disks.some((d) => d.bytesDone > 0)) controller.abort();
+          },
+        })
+        .then(
+          () => null,
+          (e: unknown) => e as Error,
+        );
+      expect(failure?.name).toMatch(/Abort/);
+      expect((await repository.points.list()).points).toEqual([]);
+      expect(noBackupJob(vm.name)).toBe(true);
+      expect(lifeboatCheckpoints(vm.name)).toEqual([]);
+      const { manifest } = await engine.backupVm(repository, ref);
+      expect(manifest.type).toBe('full');
+    } finally {
+      await repository.close();
+    }
+  });
+
+  it('repository disk full: a clear error, no partial point, earlier points still export', async () => {
+    const small = join(temp.dir, 'small');
+    mkdirSync(small);
+    // 4 MiB: room for the repository and a chunk or two, not for the ~9 MiB of data on the lab disk.
+    const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', small], { encoding: 'utf8' });
+    expect(mount.status, mount.stderr).toBe(0);
+    const repository = await Repository.init(join(small, 'repo'), { clock: systemClock, logger: createMemoryLogger().logger, writer: true });
+    try {
+      const failure = await engine.backupVm(repository, ref).then(
+        () => null,
+        (e: unknown) => e as Error & { code?: string },
+      );
+      expect(failure?.message).toMatch(/space|ENOSPC/i);
+      expect((await repository.points.list()).points).toEqual([]);
+      expect(noBackupJob(vm.name)).toBe(true);
+    } finally {
+      await repository.close();
+    }
+    const reopened = await Repository.open(join(small, 'repo'), { clock: systemClock, logger: createMemoryLogger().logger, writer: true });
+    expect((await reopened.points.list()).points).toEqual([]);
+    await reopened.close();
+  });
+
+  it('host killed mid-read: a clear error naming the host, nothing half-written, the next run fine', async () => {
+    const repository = await Repository.init(join(temp.dir, 'kill-repo'), { clock: systemClock, logger: createMemoryLogger().logger, writer: true });
+    const host = placement(vm.name);
+    const sshdPid = Number(readFileSync(join(LAB_DIR, 'hosts', host, 'sshd.pid'), 'utf8').trim());
+    try {
+      let killed = false;
+      const failure = await engine
+        .backupVm(repository, ref, {
+          onProgress: (p) => {
+            if (!killed && p.phase === 'reading' && p.disks.some((d) => d.bytesDone > 0)) {
+              killed = true;
+              // The SSH server the backup streams through dies: to Lifeboat, the host is gone.
+              spawnSync('pkill', ['-KILL', '-P', String(sshdPid)]);
+              process.kill(sshdPid, 'SIGKILL');
+            }
+          },
+        })
+        .then(
+          () => null,
+          (e: unknown) => e as Error,
+        );
+      expect(killed).toBe(true);
+      expect(failure?.message).toMatch(/127\.0\.0\.1|closed|connection/i);
+      expect((await repository.points.list()).points).toEqual([]);
+    } finally {
+      // The lab restarts the host's sshd; the backup job left behind on the host is ended by the next run's
+      // host, or here, so the next backup can start.
+      expect(spawnSync(process.execPath, ['scripts/lab/lab.ts', 'up'], { encoding: 'utf8' }).status).toBe(0);
+      if (!noBackupJob(vm.name)) virsh(lab, placement(vm.name), 'domjobabort', vm.name);
+    }
+    // The engine reconnects to the host on its own (with backoff, and a 10 s limit on each attempt, which a
+    // half-started SSH server can use up); wait until it sees the VM again.
+    const deadline = Date.now() + 40_000;
+    while (Date.now() < deadline && !(await engine.inventory.get(ref.clusterId)).vms.some((v) => v.ref.vmUuid === vm.uuid)) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    try {
+      const { manifest } = await engine.backupVm(repository, ref);
+      expect(['full', 'incremental']).toContain(manifest.type);
+      expect(noBackupJob(vm.name)).toBe(true);
+    } finally {
+      await repository.close();
+    }
+  });
+});
