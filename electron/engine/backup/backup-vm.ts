@@ -185,9 +185,15 @@ export async function backupVm(deps: BackupVmDeps, vm: VmRef, options: BackupVmO
             return await attempt(`${which} is not what the previous restore point holds (a disk added, removed, replaced or resized)`);
           }
         }
-        const noCheckpoint =
-          previous && !previous.checkpoint ? 'the previous restore point has no checkpoint to continue from (the VM was shut off then)' : null;
-        const fullReason = incremental ? null : (forcedFull ?? run.fullReason ?? noCheckpoint);
+        // Why a VM with an earlier point is read in full: what the driver or the disks said, else that the VM is
+        // shut off now, else that it was when the previous point was taken (no checkpoint to continue from).
+        const otherwise =
+          previous === null
+            ? null
+            : run.checkpoint === null
+              ? `${summary.name} is shut off: without a running QEMU its disks are read in full from their images`
+              : 'the previous restore point has no checkpoint to continue from (the VM was shut off then)';
+        const fullReason = incremental ? null : (forcedFull ?? run.fullReason ?? otherwise);
         progress.phase = 'reading';
         progress.disks = run.disks.map((d) => ({ target: d.target, bytesDone: 0, bytesTotal: 0 }));
         emit();
