@@ -2,20 +2,9 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
+import { mimeTypeFor } from '../engine/fs/mime-types.js';
 
-const MIME_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json; charset=utf-8',
-};
 
 /** The page's policy, sent as a header too: the WebSocket is the only connection the page may open. */
 export const HEADLESS_CSP =
@@ -62,7 +51,7 @@ export function createStaticHandler(root: string): (req: IncomingMessage, res: S
         sendText(res, 404, missingApp ? `The renderer is not built (no ${join(root, 'index.html')}): run \`npm run build\`.` : 'not found');
         return;
       }
-      const type = MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+      const type = mimeTypeFor(file);
       res.writeHead(200, {
         'Content-Type': type,
         'Content-Length': info.size,

@@ -5,6 +5,7 @@
 // the same handler with plain `Request`s.
 import { readFile } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { mimeTypeFor } from '../engine/fs/mime-types.js';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'lifeboat';
@@ -12,33 +13,7 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 /** What the window loads; every page URL of ours starts with `${APP_ORIGIN}/`. */
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
-const MIME_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.wasm': 'application/wasm',
-};
 
-/** The Content-Type for a file name; unknown kinds are served as opaque bytes (with nosniff, never executed). */
-export function mimeTypeFor(fileName: string): string {
-  return MIME_TYPES[extname(fileName).toLowerCase()] ?? 'application/octet-stream';
-}
 
 /** Whether `url` is a page of ours: `app://lifeboat/...`, nothing else (not another host, not a look-alike). */
 export function isAppPageUrl(url: string): boolean {

@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VmRef } from '../../../shared/model/inventory.js';
 import { labHostInputs } from '../../../electron/cli/lab.js';
 import { systemClock } from '../../../electron/engine/clock.js';
-import { createEngine, type Engine } from '../../../electron/engine/engine.js';
+import type { Engine } from '../../../electron/engine/engine.js';
 import { Repository } from '../../../electron/engine/repository/index.js';
-import { createFileSecretStore, createKeyFileCipher } from '../../../electron/engine/secrets/secret-store.js';
 import { LAB_DIR, requireLab, virsh, type LabJson } from '../../support/lab.js';
+import { createTestEngine } from '../../support/engine.js';
 import { createMemoryLogger } from '../../support/logger.js';
 import { makeTempDir } from '../../support/temp.js';
 
@@ -38,15 +38,7 @@ describe('backup faults', () => {
 
   beforeAll(async () => {
     temp = makeTempDir('backup-faults');
-    engine = createEngine({
-      dataDir: join(temp.dir, 'data'),
-      logger: createMemoryLogger().logger,
-      clock: systemClock,
-      secrets: createFileSecretStore(join(temp.dir, 'secrets.json'), createKeyFileCipher(join(temp.dir, 'secret.key'))),
-      mode: 'headless',
-      version: 'test',
-      inventoryTimings: { retryMinMs: 200, retryMaxMs: 1000 },
-    });
+    engine = createTestEngine(temp.dir, { inventoryTimings: { retryMinMs: 200, retryMaxMs: 1000 } });
     const cluster = await engine.clusters.add({ name: 'lab', hosts: labHostInputs(lab, 'ssh') });
     ref = { clusterId: cluster.id, vmUuid: vm.uuid };
   });

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VmRef } from '../../../shared/model/inventory.js';
 import { labHostInputs } from '../../../electron/cli/lab.js';
 import { systemClock } from '../../../electron/engine/clock.js';
-import { createEngine, type Engine } from '../../../electron/engine/engine.js';
+import type { Engine } from '../../../electron/engine/engine.js';
 import { Repository, type Manifest } from '../../../electron/engine/repository/index.js';
-import { createFileSecretStore, createKeyFileCipher } from '../../../electron/engine/secrets/secret-store.js';
 import { requireLab, virsh, type LabJson } from '../../support/lab.js';
+import { createTestEngine } from '../../support/engine.js';
 import { createMemoryLogger } from '../../support/logger.js';
 import { makeTempDir } from '../../support/temp.js';
 
@@ -63,14 +63,7 @@ describe('backing up a VM into a repository', () => {
     home = placement(vm.name);
     temp = makeTempDir('backup-vm');
     const { logger } = createMemoryLogger();
-    engine = createEngine({
-      dataDir: join(temp.dir, 'data'),
-      logger,
-      clock: systemClock,
-      secrets: createFileSecretStore(join(temp.dir, 'secrets.json'), createKeyFileCipher(join(temp.dir, 'secret.key'))),
-      mode: 'headless',
-      version: 'test',
-    });
+    engine = createTestEngine(temp.dir);
     const cluster = await engine.clusters.add({ name: 'lab', hosts: labHostInputs(lab, 'ssh') });
     ref = { clusterId: cluster.id, vmUuid: vm.uuid };
     repository = await Repository.init(join(temp.dir, 'repo'), { clock: systemClock, logger, writer: true });
@@ -154,14 +147,7 @@ describe('backing up a shut-off VM', () => {
   beforeAll(async () => {
     temp = makeTempDir('backup-off');
     const { logger } = createMemoryLogger();
-    engine = createEngine({
-      dataDir: join(temp.dir, 'data'),
-      logger,
-      clock: systemClock,
-      secrets: createFileSecretStore(join(temp.dir, 'secrets.json'), createKeyFileCipher(join(temp.dir, 'secret.key'))),
-      mode: 'headless',
-      version: 'test',
-    });
+    engine = createTestEngine(temp.dir);
     repository = await Repository.init(join(temp.dir, 'repo'), { clock: systemClock, logger, writer: true });
   });
 

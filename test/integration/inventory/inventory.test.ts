@@ -10,11 +10,10 @@ import { createMemoryTransport } from '../../../shared/ipc/memory-transport.js';
 import type { HostInput } from '../../../shared/model/cluster.js';
 import type { ClusterInventory } from '../../../shared/model/inventory.js';
 import { labHostInputs, type LabTransport } from '../../../electron/cli/lab.js';
-import { systemClock } from '../../../electron/engine/clock.js';
-import { createEngine, type Engine } from '../../../electron/engine/engine.js';
+import type { Engine } from '../../../electron/engine/engine.js';
 import { createLibvirtDriver } from '../../../electron/engine/hypervisors/libvirt/libvirt-driver.js';
-import { createFileSecretStore, createKeyFileCipher } from '../../../electron/engine/secrets/secret-store.js';
 import { LAB_DIR, requireLab, virsh, type LabJson } from '../../support/lab.js';
+import { createTestEngine } from '../../support/engine.js';
 import { createMemoryLogger } from '../../support/logger.js';
 import { makeTempDir } from '../../support/temp.js';
 
@@ -43,17 +42,7 @@ describe('cluster inventory against the lab', () => {
 
   beforeAll(() => {
     temp = makeTempDir('inventory-lab');
-    const { logger } = createMemoryLogger();
-    engine = createEngine({
-      dataDir: temp.dir,
-      logger,
-      clock: systemClock,
-      secrets: createFileSecretStore(join(temp.dir, 'secrets.json'), createKeyFileCipher(join(temp.dir, 'secret.key'))),
-      mode: 'headless',
-      version: 'test',
-      hypervisorDriver: createLibvirtDriver(),
-      inventoryTimings: { retryMinMs: 200, retryMaxMs: 1000 },
-    });
+    engine = createTestEngine(temp.dir, { inventoryTimings: { retryMinMs: 200, retryMaxMs: 1000 } });
     events = [];
     client = createIpcClient(appContract, createMemoryTransport(engine.connect));
   });

@@ -10,7 +10,7 @@ import { type LibvirtConnection, openLibvirtConnection } from '../../../electron
 import { VirErrorCode } from '../../../electron/engine/hypervisors/libvirt/rpc/errors.js';
 import { type StoragePoolRef, type StorageVolRef } from '../../../electron/engine/hypervisors/libvirt/rpc/procedures.js';
 import { type DownloadChunk, type LibvirtUploadStream, streamHole } from '../../../electron/engine/hypervisors/libvirt/rpc/streams.js';
-import { seededRandom } from '../../unit/libvirt-rpc/random.js';
+import { seededRandom } from '../../support/random.js';
 import { type Lab, type LabHost, openUnix, removeTestObjects, testHost, uniqueName, withLab } from './lab.js';
 
 const MiB = 1024 * 1024;

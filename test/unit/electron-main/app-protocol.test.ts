@@ -1,3 +1,4 @@
+import { mimeTypeFor } from '../../../electron/engine/fs/mime-types.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,6 @@ import {
   fileWithinRoot,
   isAppPageUrl,
   loadDesktopCsp,
-  mimeTypeFor,
   resolveAppPath,
 } from '../../../electron/main/app-protocol.js';
 import { makeTempDir } from '../../support/temp.js';

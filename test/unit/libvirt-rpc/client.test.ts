@@ -25,7 +25,7 @@ import { type DownloadChunk, streamHole } from '../../../electron/engine/hypervi
 import { XdrReader, XdrWriter } from '../../../electron/engine/hypervisors/libvirt/rpc/xdr.js';
 import { createMemoryLogger } from '../../support/logger.js';
 import { type FakeLibvirtd, type FakePeer, encodeVirError, startFakeLibvirtd } from './fake-libvirtd.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../../support/random.js';
 
 const DOMAIN: DomainRef = { name: 'vm1', uuid: '6b13a443-7916-5aab-ba29-9e13f9f4356f', id: 3 };
 const POOL: StoragePoolRef = { name: 'default', uuid: 'e2440ff6-abf6-5492-9e6d-447bf464ab23' };

@@ -9,7 +9,7 @@ import {
 } from '../../../electron/engine/hypervisors/libvirt/rpc/errors.js';
 import { XdrDecodeError, XdrReader, XdrWriter } from '../../../electron/engine/hypervisors/libvirt/rpc/xdr.js';
 import { encodeVirError } from './fake-libvirtd.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../../support/random.js';
 
 describe('virNetMessageError', () => {
   it('decodes every field, including null strings', () => {

@@ -12,7 +12,7 @@ import {
   encodeFrame,
 } from '../../../electron/engine/hypervisors/libvirt/rpc/framing.js';
 import { XdrDecodeError } from '../../../electron/engine/hypervisors/libvirt/rpc/xdr.js';
-import { type Random, randomChunks, seededRandom } from './random.js';
+import { type Random, randomChunks, seededRandom } from '../../support/random.js';
 
 const HEADER: MessageHeader = { program: 0x2000_8086, version: 1, procedure: 59, type: MessageType.REPLY, serial: 7, status: MessageStatus.OK };
 

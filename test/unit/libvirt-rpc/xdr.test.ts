@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { XdrDecodeError, XdrEncodeError, XdrReader, XdrWriter } from '../../../electron/engine/hypervisors/libvirt/rpc/xdr.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../../support/random.js';
 
 function roundTrip<T>(write: (w: XdrWriter) => void, read: (r: XdrReader) => T): { value: T; bytes: Buffer } {
   const w = new XdrWriter(4);

@@ -3,6 +3,7 @@
 // Message builders are written from the spec (doc/proto.md), independently of the client's own encoders.
 
 import { duplexPair, type Duplex } from 'node:stream';
+import { seededRandom } from '../../support/random.js';
 
 export const REP_MAGIC = Buffer.from('0003e889045565a9', 'hex');
 export const NBDMAGIC = Buffer.from('NBDMAGIC', 'ascii');
@@ -209,23 +210,10 @@ export function parseMetaQueries(data: Buffer): string[] {
   return queries;
 }
 
-/** A deterministic PRNG (mulberry32), so a failing fuzz case can be replayed from its seed. */
+/** The seeded PRNG of test/support/random.ts, with an exclusive upper bound: a failing case replays from its seed. */
 export function prng(seed: number): { next: () => number; int: (maxExclusive: number) => number; bytes: (n: number) => Buffer } {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (maxExclusive: number): number => Math.floor(next() * maxExclusive);
-  const bytes = (n: number): Buffer => {
-    const b = Buffer.alloc(n);
-    for (let i = 0; i < n; i++) b[i] = int(256);
-    return b;
-  };
-  return { next, int, bytes };
+  const random = seededRandom(seed);
+  return { next: random.next, int: (maxExclusive) => random.int(0, maxExclusive - 1), bytes: random.bytes };
 }
 
 /** Splits bytes into random pieces (some empty-free, some single bytes), as a network might deliver them. */

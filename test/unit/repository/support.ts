@@ -11,6 +11,7 @@ import { createLogger, type Logger } from '../../../electron/engine/logging/logg
 import type { DiskImageResult } from '../../../electron/engine/repository/disk-image-writer.js';
 import { sumDiskStats, type Manifest } from '../../../electron/engine/repository/format.js';
 import type { Repository } from '../../../electron/engine/repository/repository.js';
+import { seededRandom as seededSource } from '../../support/random.js';
 
 export const MiB = 1024 * 1024;
 
@@ -38,17 +39,10 @@ export function compressibleBytes(seed: string, length: number): Buffer {
   return out;
 }
 
-/** A seeded PRNG (mulberry32) for decisions: kill times, shuffles. */
+/** The seeded PRNG of test/support/random.ts for decisions (kill times, shuffles), with an exclusive bound. */
 export function seededRandom(seed: number): { next(): number; int(max: number): number } {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  return { next, int: (max) => Math.floor(next() * max) };
+  const random = seededSource(seed);
+  return { next: random.next, int: (max) => random.int(0, max - 1) };
 }
 
 export function shuffled<T>(items: readonly T[], seed: number): T[] {
