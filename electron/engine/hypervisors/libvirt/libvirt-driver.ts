@@ -334,6 +334,7 @@ class LibvirtHostSession implements HostSession {
       const targets = liveDisks.map((disk) => disk.target);
 
       let fullReason: string | null = null;
+      await this.endStaleBackup(domain, options);
       if (request.incrementalFrom) fullReason = await this.ensureCheckpoint(domain, request.incrementalFrom, options);
       const incrementalFrom = request.incrementalFrom && fullReason === null ? request.incrementalFrom.name : null;
 
@@ -411,6 +412,24 @@ class LibvirtHostSession implements HostSession {
             if (mine) await this.api.domainCheckpointDelete(mine);
           }),
       };
+    });
+  }
+
+  /**
+   * A backup job of ours still running on the VM (its Lifeboat was killed, or lost the host mid-backup) would block
+   * the next one: end it. A backup job that is not ours is someone else's work, and is left alone.
+   */
+  private async endStaleBackup(domain: DomainRef, options: { signal?: AbortSignal }): Promise<void> {
+    const running = await this.api.domainBackupGetXmlDesc(domain, 0, options).catch((error: unknown) => {
+      if (isLibvirtError(error, VirErrorCode.VIR_ERR_NO_DOMAIN_BACKUP)) return null;
+      throw error;
+    });
+    if (running === null) return;
+    if (!running.includes(`${BACKUP_SOCKET_DIR}/lifeboat-nbd-`)) {
+      throw new HypervisorError('hypervisor', `${this.where}: ${domain.name} is in a backup job that Lifeboat did not start; try again once it has ended`);
+    }
+    await this.api.domainAbortJob(domain, options).catch((error: unknown) => {
+      if (!isLibvirtError(error, VirErrorCode.VIR_ERR_OPERATION_INVALID)) throw error;
     });
   }
 
