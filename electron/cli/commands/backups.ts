@@ -1,4 +1,6 @@
 // `lifeboat repo init|info`, `backup`, `points`, `export`: the backup engine for cron jobs and servers.
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatBytes } from '../../../shared/format/bytes.js';
 import { systemClock } from '../../engine/clock.js';
@@ -152,7 +154,12 @@ export const exportCommand: Command = {
   summary: "Rebuild a disk image from a restore point, checking every chunk's hash",
   usage: 'lifeboat export POINT --disk TARGET --out FILE [--repo PATH] [--json]',
   options: { ...repoOption, disk: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' } },
-  optionHelp: ['--disk TARGET   the disk (vda, vdb ...)', '--out FILE      the raw image to write (sparse)', '--format raw    the only format for now', repoHelp],
+  optionHelp: [
+    '--disk TARGET   the disk (vda, vdb ...)',
+    '--out FILE      the image to write',
+    '--format F      raw (default; sparse) or qcow2 (converted with qemu-img, which must be installed)',
+    repoHelp,
+  ],
   run(context) {
     const [pointArg] = context.positionals;
     const disk = context.values['disk'];
@@ -160,9 +167,8 @@ export const exportCommand: Command = {
     if (!pointArg || typeof disk !== 'string' || typeof out !== 'string') {
       throw new CliError('invalid_argument', `export needs a point id, --disk and --out: ${this.usage}`, 2);
     }
-    if (context.values['format'] !== undefined && context.values['format'] !== 'raw') {
-      throw new CliError('invalid_argument', '--format: only raw images can be exported for now', 2);
-    }
+    const format = context.values['format'] ?? 'raw';
+    if (format !== 'raw' && format !== 'qcow2') throw new CliError('invalid_argument', '--format must be raw or qcow2', 2);
     return withRuntime(context, async (engine, logger) => {
       const repository = await Repository.open(repositoryPath(context, engine), { clock: systemClock, logger });
       try {
@@ -170,9 +176,24 @@ export const exportCommand: Command = {
         const matches = points.filter((p) => p.id === pointArg || p.id.startsWith(pointArg));
         if (matches.length !== 1) throw new CliError('not_found', matches.length === 0 ? `no restore point ${pointArg}` : `${pointArg} matches ${matches.length} points; give more of the id`);
         const manifest = await repository.points.read(matches[0]!.id);
-        const result = await repository.exportDisk(manifest, disk, resolve(out), { format: 'raw' });
-        if (context.json) context.io.stdout(JSON.stringify(result));
-        else context.io.stdout(`Wrote ${result.path}: ${formatBytes(result.capacityBytes)} disk, ${formatBytes(result.bytesWritten)} of data, every chunk verified.`);
+        const target = resolve(out);
+        // qcow2: the verified raw image first (sparse), then qemu-img converts it; the raw file never stays behind.
+        const raw = format === 'raw' ? target : `${target}.lifeboat-raw`;
+        const result = await repository.exportDisk(manifest, disk, raw, { format: 'raw' });
+        if (format === 'qcow2') {
+          try {
+            const converted = spawnSync('qemu-img', ['convert', '-f', 'raw', '-O', 'qcow2', raw, target], { encoding: 'utf8' });
+            if (converted.error || converted.status !== 0) {
+              const detail = converted.error ? 'qemu-img is not installed (Debian/Ubuntu: apt install qemu-utils)' : converted.stderr.trim();
+              throw new CliError('export_failed', `could not write ${target} as qcow2: ${detail}`);
+            }
+          } finally {
+            rmSync(raw, { force: true });
+          }
+        }
+        const written = { ...result, path: target, format };
+        if (context.json) context.io.stdout(JSON.stringify(written));
+        else context.io.stdout(`Wrote ${target} (${format}): ${formatBytes(result.capacityBytes)} disk, ${formatBytes(result.bytesWritten)} of data, every chunk verified.`);
         return 0;
       } finally {
         await repository.close();

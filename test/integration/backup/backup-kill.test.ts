@@ -72,4 +72,20 @@ describe('kill -9 of a backup', () => {
     expect(result!.ok).toBe(true);
     expect(/Job type:\s+None/.test(virsh(lab, placement(vm.name), 'domjobinfo', vm.name))).toBe(true);
   });
+
+  it('exports the last point through the CLI as raw and as qcow2, both identical to the disk', () => {
+    const listed = cli('points', '--vm', vm.name, '--json');
+    const last = (JSON.parse(listed.stdout) as { id: string }[]).at(-1)!;
+    const host = placement(vm.name);
+    const image = join(lab.labDir, 'hosts', host, 'lib', vm.disks[0]!.path.replace(/^\/var\/lib\/libvirt\//, ''));
+    for (const format of ['raw', 'qcow2']) {
+      const out = join(temp.dir, `last.${format}`);
+      const exported = cli('export', last.id.slice(0, 8), '--disk', 'vda', '--out', out, '--format', format);
+      expect(exported.status, exported.stderr).toBe(0);
+      const compare = spawnSync('qemu-img', ['compare', '-U', '-F', 'qcow2', out, image], { encoding: 'utf8' });
+      expect(compare.stdout, compare.stderr).toContain('Images are identical');
+    }
+    expect(cli('export', last.id, '--disk', 'vdz', '--out', join(temp.dir, 'x.raw')).stderr).toMatch(/vdz/);
+    expect(cli('export', 'ffffffff', '--disk', 'vda', '--out', join(temp.dir, 'y.raw')).stderr).toMatch(/no restore point ffffffff/);
+  });
 });
