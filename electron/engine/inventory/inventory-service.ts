@@ -53,6 +53,8 @@ class HostWatcher {
   private pollTimer: NodeJS.Timeout | null = null;
   private debounceTimer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
+  private connecting: Promise<void> | null = null;
+  private refreshingSession: HostSession | null = null;
   private refreshAgain = false;
   /** Settles after the first connection attempt, whatever its outcome. */
   readonly firstAttempt: Promise<void>;
@@ -76,7 +78,23 @@ class HostWatcher {
     void this.connect();
   }
 
-  private async connect(): Promise<void> {
+  /** One connection attempt at a time: a retry timer and a user's refresh may both ask for one. */
+  private connect(): Promise<void> {
+    this.connecting ??= this.attemptConnect().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  /** Connects now instead of waiting for the backoff: a user asked (a refresh, a backup about to start). */
+  async reconnectNow(): Promise<void> {
+    if (this.stopped || this.session) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    await this.connect();
+  }
+
+  private async attemptConnect(): Promise<void> {
     if (this.stopped) return;
     try {
       const secret = this.host.hasSecret ? await this.deps.clusters.secretFor(this.host.id) : null;
@@ -137,7 +155,11 @@ class HostWatcher {
 
   private scheduleRetry(): void {
     if (this.stopped) return;
-    this.retryTimer = setTimeout(() => void this.connect(), this.retryDelay);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.connect();
+    }, this.retryDelay);
     this.retryTimer.unref();
     this.retryDelay = Math.min(this.retryDelay * 2, this.timings.retryMaxMs);
   }
@@ -149,17 +171,24 @@ class HostWatcher {
     this.debounceTimer.unref();
   }
 
+  get connected(): boolean {
+    return this.session !== null;
+  }
+
   /** Re-lists the host's VMs; a refresh asked for while one runs is run once more after it. */
   refresh(): Promise<void> {
-    if (this.refreshing) {
+    if (this.refreshing && this.refreshingSession === this.session) {
       this.refreshAgain = true;
       return this.refreshing;
     }
-    this.refreshing = (async () => {
+    // A listing still waiting on a session that has since ended is not waited for: it fails on its own.
+    const mine = this.session;
+    this.refreshingSession = mine;
+    const run = (async () => {
       do {
         this.refreshAgain = false;
         const session = this.session;
-        if (!session) return;
+        if (!session || session !== mine) return;
         try {
           this.vms = await session.listVms();
           this.status = { ...this.status, state: 'connected', error: null, checkedAt: this.deps.clock.now().toISOString() };
@@ -172,9 +201,13 @@ class HostWatcher {
         }
       } while (this.refreshAgain && !this.stopped);
     })().finally(() => {
-      this.refreshing = null;
+      if (this.refreshing === run) {
+        this.refreshing = null;
+        this.refreshingSession = null;
+      }
     });
-    return this.refreshing;
+    this.refreshing = run;
+    return run;
   }
 
   private clearTimers(): void {
@@ -220,8 +253,9 @@ class ClusterWatcher {
     await Promise.all(this.hosts.map((h) => h.firstAttempt));
   }
 
+  /** Re-lists every host; a host that is down is tried again at once rather than after its backoff. */
   async refreshAll(): Promise<void> {
-    await Promise.all(this.hosts.map((h) => h.refresh()));
+    await Promise.all(this.hosts.map((h) => (h.connected ? h.refresh() : h.reconnectNow())));
   }
 
   async stop(): Promise<void> {

@@ -102,7 +102,9 @@ describe('backup faults', () => {
   it('host killed mid-read: a clear error naming the host, nothing half-written, the next run fine', async () => {
     const repository = await Repository.init(join(temp.dir, 'kill-repo'), { clock: systemClock, logger: createMemoryLogger().logger, writer: true });
     const host = placement(vm.name);
-    const sshdPid = Number(readFileSync(join(LAB_DIR, 'hosts', host, 'sshd.pid'), 'utf8').trim());
+    const pidOf = (daemon: 'sshd' | 'libvirtd'): number => Number(readFileSync(join(LAB_DIR, 'hosts', host, `${daemon}.pid`), 'utf8').trim());
+    const sshdPid = pidOf('sshd');
+    const libvirtdPid = pidOf('libvirtd');
     try {
       let killed = false;
       const failure = await engine
@@ -110,9 +112,11 @@ describe('backup faults', () => {
           onProgress: (p) => {
             if (!killed && p.phase === 'reading' && p.disks.some((d) => d.bytesDone > 0)) {
               killed = true;
-              // The SSH server the backup streams through dies: to Lifeboat, the host is gone.
+              // The host's daemons die (its VMs keep running, as QEMU does when libvirtd crashes): the SSH
+              // server the backup streams through and libvirtd. To Lifeboat, the host is gone.
               spawnSync('pkill', ['-KILL', '-P', String(sshdPid)]);
               process.kill(sshdPid, 'SIGKILL');
+              process.kill(libvirtdPid, 'SIGKILL');
             }
           },
         })
