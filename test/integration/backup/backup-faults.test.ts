@@ -2,7 +2,7 @@
 // the VM's host dies mid-read. Each time: a clear error, no restore point half-visible, nothing left running on
 // the host, the repository still opens and exports what it had, and the next backup succeeds.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VmRef } from '../../../shared/model/inventory.js';
@@ -128,8 +128,12 @@ describe('backup faults', () => {
       expect(failure?.message).toMatch(/127\.0\.0\.1|closed|connection/i);
       expect((await repository.points.list()).points).toEqual([]);
     } finally {
-      // The lab restarts the host's sshd; the backup job left behind on the host is ended by the next run's
-      // host, or here, so the next backup can start.
+      // The lab repairs the host once the killed daemons are really gone: until PID 1 reaps them they linger as
+      // zombies under their old pids, and a repair then would start the new sshd in the dead libvirtd's namespace.
+      for (const pid of [sshdPid, libvirtdPid]) {
+        const deadline = Date.now() + 30_000;
+        while (existsSync(`/proc/${pid}`) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
+      }
       expect(spawnSync(process.execPath, ['scripts/lab/lab.ts', 'up'], { encoding: 'utf8' }).status).toBe(0);
       if (!noBackupJob(vm.name)) virsh(lab, placement(vm.name), 'domjobabort', vm.name);
     }
