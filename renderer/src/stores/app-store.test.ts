@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { IpcError } from '../../../shared/ipc/errors.js';
 import { createFakeEngineClient } from '../testing/fake-engine-client.js';
-import { appInfo } from '../testing/fixtures.js';
+import { appInfo, settingsWith } from '../testing/fixtures.js';
 import { createAppStore, reportingConnectionLoss } from './app-store.js';
 
 describe('app store', () => {
@@ -74,8 +74,8 @@ describe('reportingConnectionLoss', () => {
     const client = reportingConnectionLoss(fake, onLost);
     client.subscribe('settings.changed', {}, listener, { onError });
 
-    fake.emit('settings.changed', { theme: 'dark', language: 'en' });
-    expect(listener).toHaveBeenCalledWith({ theme: 'dark', language: 'en' });
+    fake.emit('settings.changed', settingsWith({ theme: 'dark', language: 'en' }));
+    expect(listener).toHaveBeenCalledWith(settingsWith({ theme: 'dark', language: 'en' }));
 
     fake.closeTransport('the window is unloading');
     expect(onLost).toHaveBeenCalledTimes(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeEngineClient, flushPromises } from '../testing/fake-engine-client.js';
-import { appInfo, clusterA, clusterAFull } from '../testing/fixtures.js';
+import { appInfo, clusterA, clusterAFull, settingsWith } from '../testing/fixtures.js';
 import { createStores, startStores } from './index.js';
 import type { HashLocation } from './navigation-store.js';
 
@@ -22,7 +22,7 @@ function fixedLocation(initial: string): HashLocation & { hash: string } {
 describe('createStores + startStores', () => {
   it('starts the router, follows settings changes, and loads settings and app info', async () => {
     const client = createFakeEngineClient({
-      'settings.get': () => ({ theme: 'light', language: 'en' }),
+      'settings.get': () => (settingsWith({ theme: 'light', language: 'en' })),
       'app.getInfo': () => appInfo,
     });
     const location = fixedLocation('');
@@ -34,7 +34,7 @@ describe('createStores + startStores', () => {
     expect(client.subscriptions).toEqual([{ topic: 'settings.changed', filter: {}, active: true }]);
     // The subscription is made before the settings are read, so no change can fall between the two.
     expect(client.calls.map((call) => call.method)).toEqual(['settings.get', 'app.getInfo']);
-    expect(stores.settings.getState().settings).toEqual({ theme: 'light', language: 'en' });
+    expect(stores.settings.getState().settings).toEqual(settingsWith({ theme: 'light', language: 'en' }));
     expect(stores.app.getState().info).toEqual(appInfo);
 
     stop();
@@ -43,7 +43,7 @@ describe('createStores + startStores', () => {
 
   it('marks the connection lost when it closes, whichever store notices', async () => {
     const client = createFakeEngineClient({
-      'settings.get': () => ({ theme: 'system', language: 'system' }),
+      'settings.get': () => (settingsWith({ theme: 'system', language: 'system' })),
       'app.getInfo': () => appInfo,
     });
     const stores = createStores(client, { transport: 'electron', location: fixedLocation('#/jobs') });

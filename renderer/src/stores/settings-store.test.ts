@@ -2,20 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { IpcError } from '../../../shared/ipc/errors.js';
 import type { Settings } from '../../../shared/model/settings.js';
 import { createFakeEngineClient, deferred, flushPromises } from '../testing/fake-engine-client.js';
+import { settingsWith } from '../testing/fixtures.js';
 import { createSettingsStore } from './settings-store.js';
 
-const defaults: Settings = { theme: 'system', language: 'system' };
+const defaults: Settings = settingsWith({});
 
 describe('settings store', () => {
   it('loads the settings', async () => {
-    const client = createFakeEngineClient({ 'settings.get': () => ({ theme: 'dark', language: 'en' }) });
+    const client = createFakeEngineClient({ 'settings.get': () => (settingsWith({ theme: 'dark', language: 'en' })) });
     const store = createSettingsStore(client);
     expect(store.getState().status).toBe('idle');
     const loading = store.getState().load();
     expect(store.getState().status).toBe('loading');
     await loading;
     expect(store.getState()).toMatchObject({
-      settings: { theme: 'dark', language: 'en' },
+      settings: settingsWith({ theme: 'dark', language: 'en' }),
       status: 'ready',
       loadError: null,
     });
@@ -48,16 +49,16 @@ describe('settings store', () => {
     await store.getState().load();
 
     const saving = store.getState().update({ theme: 'dark' });
-    expect(store.getState().settings).toEqual({ theme: 'dark', language: 'system' });
+    expect(store.getState().settings).toEqual(settingsWith({ theme: 'dark', language: 'system' }));
     expect(store.getState().saving).toBe(true);
     await flushPromises();
     expect(client.callsTo('settings.update').map((call) => call.params)).toEqual([{ theme: 'dark' }]);
 
     // The engine may normalize or add to what was asked; its answer wins.
-    answer.resolve({ theme: 'dark', language: 'ja' });
+    answer.resolve(settingsWith({ theme: 'dark', language: 'ja' }));
     await expect(saving).resolves.toBe(true);
     expect(store.getState()).toMatchObject({
-      settings: { theme: 'dark', language: 'ja' },
+      settings: settingsWith({ theme: 'dark', language: 'ja' }),
       saving: false,
       saveError: null,
     });
@@ -65,7 +66,7 @@ describe('settings store', () => {
 
   it('falls back to the engine value and records the error when a change is refused', async () => {
     const client = createFakeEngineClient({
-      'settings.get': () => ({ theme: 'light', language: 'en' }),
+      'settings.get': () => (settingsWith({ theme: 'light', language: 'en' })),
       'settings.update': () => {
         throw new IpcError('invalid_params', 'theme: Invalid option');
       },
@@ -75,7 +76,7 @@ describe('settings store', () => {
 
     await expect(store.getState().update({ theme: 'dark' })).resolves.toBe(false);
     expect(store.getState()).toMatchObject({
-      settings: { theme: 'light', language: 'en' },
+      settings: settingsWith({ theme: 'light', language: 'en' }),
       saving: false,
       saveError: { code: 'invalid_params', message: 'theme: Invalid option' },
     });
@@ -108,21 +109,21 @@ describe('settings store', () => {
     await store.getState().load();
     expect(client.subscriptions).toEqual([{ topic: 'settings.changed', filter: {}, active: true }]);
 
-    client.emit('settings.changed', { theme: 'dark', language: 'ja' });
-    expect(store.getState().settings).toEqual({ theme: 'dark', language: 'ja' });
+    client.emit('settings.changed', settingsWith({ theme: 'dark', language: 'ja' }));
+    expect(store.getState().settings).toEqual(settingsWith({ theme: 'dark', language: 'ja' }));
 
     stop();
     expect(client.subscriptions[0]?.active).toBe(false);
-    client.emit('settings.changed', { theme: 'light', language: 'en' });
-    expect(store.getState().settings).toEqual({ theme: 'dark', language: 'ja' });
+    client.emit('settings.changed', settingsWith({ theme: 'light', language: 'en' }));
+    expect(store.getState().settings).toEqual(settingsWith({ theme: 'dark', language: 'ja' }));
   });
 
   it('an event that arrives before the load answer makes the settings ready', () => {
     const client = createFakeEngineClient();
     const store = createSettingsStore(client);
     store.getState().watch();
-    client.emit('settings.changed', { theme: 'light', language: 'en' });
-    expect(store.getState()).toMatchObject({ settings: { theme: 'light', language: 'en' }, status: 'ready' });
+    client.emit('settings.changed', settingsWith({ theme: 'light', language: 'en' }));
+    expect(store.getState()).toMatchObject({ settings: settingsWith({ theme: 'light', language: 'en' }), status: 'ready' });
   });
 
   it("keeps this window's unanswered change on top of another window's change", async () => {
@@ -133,12 +134,12 @@ describe('settings store', () => {
     await store.getState().load();
 
     const saving = store.getState().update({ theme: 'dark' });
-    client.emit('settings.changed', { theme: 'light', language: 'ja' });
-    expect(store.getState().settings).toEqual({ theme: 'dark', language: 'ja' });
+    client.emit('settings.changed', settingsWith({ theme: 'light', language: 'ja' }));
+    expect(store.getState().settings).toEqual(settingsWith({ theme: 'dark', language: 'ja' }));
 
-    answer.resolve({ theme: 'dark', language: 'ja' });
+    answer.resolve(settingsWith({ theme: 'dark', language: 'ja' }));
     await saving;
-    expect(store.getState().settings).toEqual({ theme: 'dark', language: 'ja' });
+    expect(store.getState().settings).toEqual(settingsWith({ theme: 'dark', language: 'ja' }));
   });
 
   it('a refused change falls back to what another window set meanwhile', async () => {
@@ -149,10 +150,10 @@ describe('settings store', () => {
     await store.getState().load();
 
     const saving = store.getState().update({ language: 'en' });
-    client.emit('settings.changed', { theme: 'dark', language: 'ja' });
+    client.emit('settings.changed', settingsWith({ theme: 'dark', language: 'ja' }));
     answer.reject(new IpcError('unavailable', 'settings file is read-only'));
     await expect(saving).resolves.toBe(false);
-    expect(store.getState().settings).toEqual({ theme: 'dark', language: 'ja' });
+    expect(store.getState().settings).toEqual(settingsWith({ theme: 'dark', language: 'ja' }));
     expect(store.getState().saveError).toEqual({ code: 'unavailable', message: 'settings file is read-only' });
   });
 
@@ -162,7 +163,7 @@ describe('settings store', () => {
     const store = createSettingsStore(client);
     await store.getState().load();
     void store.getState().update({ theme: 'light', language: undefined });
-    expect(store.getState().settings).toEqual({ theme: 'light', language: 'system' });
+    expect(store.getState().settings).toEqual(settingsWith({ theme: 'light', language: 'system' }));
   });
 
   it('records a refused subscription as watchError', () => {

@@ -8,10 +8,13 @@ import { createLatestCall } from './latest-call.js';
 import { toStoreError, type LoadStatus, type StoreError } from './store-error.js';
 
 /** A patch's keys may be present but undefined (zod's partial), which must not erase a setting. */
-function applyPatch(settings: Settings, patch: SettingsPatch): Settings {
+export function applyPatch(settings: Settings, patch: SettingsPatch): Settings {
   return {
     theme: patch.theme ?? settings.theme,
     language: patch.language ?? settings.language,
+    concurrency: patch.concurrency ?? settings.concurrency,
+    notifyOnJobEnd: patch.notifyOnJobEnd ?? settings.notifyOnJobEnd,
+    keepRunningInTray: patch.keepRunningInTray ?? settings.keepRunningInTray,
   };
 }
 

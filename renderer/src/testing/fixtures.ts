@@ -3,6 +3,7 @@ import type { AppInfo } from '../../../shared/model/app-info.js';
 import type { Cluster, ClusterSummary } from '../../../shared/model/cluster.js';
 import type { ClusterInventory, HostStatus, VmSummary } from '../../../shared/model/inventory.js';
 import type { JobSummary } from '../../../shared/model/job.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../../shared/model/settings.js';
 
 export const appInfo: AppInfo = {
   name: 'Lifeboat',
@@ -27,22 +28,41 @@ export const clusterB: ClusterSummary = {
   createdAt: '2025-05-01T09:30:00.000Z',
 };
 
+/** The engine's settings with some of them changed. */
+export function settingsWith(overrides: Partial<Settings>): Settings {
+  return { ...DEFAULT_SETTINGS, ...overrides };
+}
+
 export const backupJob: JobSummary = {
-  id: 'job-2',
+  id: 'a2c4e6f8-0b1d-4f3a-8c5e-7a9b1c3d5e7f',
   kind: 'backup',
   state: 'running',
   title: 'Office rack',
+  clusterId: '0b6f2a5e-9a8e-4d0e-8f5a-1c2d3e4f5a6b',
+  trigger: 'user',
   createdAt: '2025-05-01T10:00:00.000Z',
+  startedAt: '2025-05-01T10:00:01.000Z',
   finishedAt: null,
+  itemCount: 2,
+  itemsSucceeded: 0,
+  itemsFailed: 0,
+  bytesDone: 0,
 };
 
 export const verifyJob: JobSummary = {
-  id: 'job-1',
+  id: 'b1d3f5a7-9c2e-4b6d-8f1a-3c5e7a9b1d3f',
   kind: 'verify',
   state: 'succeeded',
   title: 'Repository check',
+  clusterId: null,
+  trigger: 'user',
   createdAt: '2025-05-01T09:00:00.000Z',
+  startedAt: '2025-05-01T09:00:01.000Z',
   finishedAt: '2025-05-01T09:05:00.000Z',
+  itemCount: 0,
+  itemsSucceeded: 0,
+  itemsFailed: 0,
+  bytesDone: 0,
 };
 
 /** Two OpenSSH SHA256 fingerprints (43 base64 characters each). */
