@@ -1,7 +1,7 @@
 // The app frame: skip link, header, the main navigation, the current view in `<main>`, and the status bar. When
 // the connection to the engine is lost the whole frame gives way to the connection screen, since nothing in it
 // can work without the engine.
-import { useEffect, useRef, type MouseEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { ConnectionErrorScreen } from './components/ConnectionErrorScreen.js';
 import { ClustersIcon, JobsIcon, LifebuoyIcon, RestorePointsIcon, SettingsIcon } from './components/Icons.js';
@@ -78,7 +78,11 @@ function AppFrame(): ReactNode {
   const m = useMessages();
   const { navigation } = useStores();
   const route = useStore(navigation, (state) => state.route);
-  const firstRoute = useRef(route).current;
+  // Focus goes to a view's heading once the user has moved to another view (not on the first one, and not when
+  // only the job named in the Jobs route changes, which keeps the view mounted).
+  const firstView = useRef(route.view).current;
+  const [movedOn, setMovedOn] = useState(false);
+  if (!movedOn && route.view !== firstView) setMovedOn(true);
 
   useEffect(() => {
     document.title = m.app.documentTitle(m.views[route.view]);
@@ -93,8 +97,9 @@ function AppFrame(): ReactNode {
       </header>
       <MainNavigation route={route} />
       <main className="app-main" id={MAIN_ID} tabIndex={-1}>
-        <FocusHeadingOnMount.Provider value={route !== firstRoute}>
-          <CurrentView key={hashFor(route)} route={route} />
+        <FocusHeadingOnMount.Provider value={movedOn}>
+          {/* Keyed by view: opening a job's details (`#/jobs/<id>`) keeps the Jobs view, its scroll and focus. */}
+          <CurrentView key={route.view} route={route} />
         </FocusHeadingOnMount.Provider>
       </main>
       <StatusRegion />

@@ -3,7 +3,9 @@ import {
   createNavigationStore,
   DEFAULT_ROUTE,
   hashFor,
+  jobRoute,
   parseHash,
+  sameRoute,
   VIEWS,
   type HashLocation,
 } from './navigation-store.js';
@@ -55,10 +57,27 @@ describe('parseHash', () => {
     expect(parseHash('#/')).toBeNull();
     expect(parseHash('#/backups')).toBeNull();
     expect(parseHash('#/jobs/extra')).toBeNull();
+    expect(parseHash('#/settings/a2c4e6f8-0b1d-4f3a-8c5e-7a9b1c3d5e7f')).toBeNull();
+    expect(parseHash('#/jobs/a2c4e6f8-0b1d-4f3a-8c5e-7a9b1c3d5e7f/log')).toBeNull();
     expect(parseHash('#main-content')).toBeNull();
     // What connect.ts leaves behind when the fragment held more than the token.
     expect(parseHash('#lang=ja')).toBeNull();
     expect(parseHash('#/%E0%A4%A')).toBeNull();
+  });
+});
+
+describe('job routes', () => {
+  const JOB = 'a2c4e6f8-0b1d-4f3a-8c5e-7a9b1c3d5e7f';
+
+  it('reads a job of the Jobs view from #/jobs/<id>, in lower case', () => {
+    expect(parseHash(`#/jobs/${JOB}`)).toEqual({ view: 'jobs', jobId: JOB });
+    expect(parseHash(`#/jobs/${JOB.toUpperCase()}/`)).toEqual({ view: 'jobs', jobId: JOB });
+  });
+
+  it('writes and re-reads a job route', () => {
+    expect(hashFor(jobRoute(JOB))).toBe(`#/jobs/${JOB}`);
+    expect(parseHash(hashFor(jobRoute(JOB)))).toEqual(jobRoute(JOB));
+    expect(sameRoute(jobRoute(JOB), { view: 'jobs' })).toBe(false);
   });
 });
 

@@ -6,9 +6,8 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 export const VIEWS = ['clusters', 'jobs', 'restore-points', 'settings'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
-export interface Route {
-  view: ViewName;
-}
+/** A view, and for the Jobs view the job whose details are open (`#/jobs/<id>`), so a job can be linked to. */
+export type Route = { view: Exclude<ViewName, 'jobs'> } | { view: 'jobs'; jobId?: string };
 
 export const DEFAULT_ROUTE: Route = { view: 'clusters' };
 
@@ -16,24 +15,38 @@ function isViewName(value: string): value is ViewName {
   return (VIEWS as readonly string[]).includes(value);
 }
 
+/** Job ids are UUIDs; anything else in that place of the hash names no route. */
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The route a location hash names, or null when it names none (empty, unknown, or not a `#/` path). */
 export function parseHash(hash: string): Route | null {
   const body = hash.startsWith('#') ? hash.slice(1) : hash;
   if (!body.startsWith('/')) return null;
   const path = body.split('?')[0] ?? '';
-  const segments = path.split('/').filter((segment) => segment !== '');
-  if (segments.length !== 1) return null;
-  let view: string;
+  let segments: string[];
   try {
-    view = decodeURIComponent(segments[0] ?? '');
+    segments = path
+      .split('/')
+      .filter((segment) => segment !== '')
+      .map((segment) => decodeURIComponent(segment));
   } catch {
     return null;
   }
-  return isViewName(view) ? { view } : null;
+  const [view, jobId, ...rest] = segments;
+  if (view === undefined || !isViewName(view) || rest.length > 0) return null;
+  if (jobId === undefined) return { view };
+  if (view !== 'jobs' || !JOB_ID.test(jobId)) return null;
+  return { view, jobId: jobId.toLowerCase() };
 }
 
 export function hashFor(route: Route): string {
-  return `#/${encodeURIComponent(route.view)}`;
+  const base = `#/${encodeURIComponent(route.view)}`;
+  return route.view === 'jobs' && route.jobId !== undefined ? `${base}/${encodeURIComponent(route.jobId)}` : base;
+}
+
+/** The route of one job in the Jobs view. */
+export function jobRoute(jobId: string): Route {
+  return { view: 'jobs', jobId };
 }
 
 export function sameRoute(a: Route, b: Route): boolean {
