@@ -2,7 +2,7 @@
 import type { AppInfo } from '../../../shared/model/app-info.js';
 import type { Cluster, ClusterSummary } from '../../../shared/model/cluster.js';
 import type { ClusterInventory, HostStatus, VmSummary } from '../../../shared/model/inventory.js';
-import type { JobSummary } from '../../../shared/model/job.js';
+import type { JobItem, JobProgress, JobSummary } from '../../../shared/model/job.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/model/settings.js';
 
 export const appInfo: AppInfo = {
@@ -158,5 +158,55 @@ export function inventoryOf(vms: VmSummary[], updatedAt: string, hosts?: HostSta
     hosts: hosts ?? [hostStatus(hostIds.kvm1, 'kvm1'), hostStatus(hostIds.kvm2, 'kvm2'), hostStatus(hostIds.kvm3, 'kvm3')],
     vms,
     updatedAt,
+  };
+}
+
+export const vmUuids = {
+  web: '8d0c6a4e-1f2b-4c3d-9e8f-0a1b2c3d4e5f',
+  db: '9e1d7b5f-2a3c-4d4e-8f9a-1b2c3d4e5f6a',
+  mail: 'af2e8c60-3b4d-4e5f-9a0b-2c3d4e5f6a7b',
+} as const;
+
+/** A VM of a backup job, running on kvm1 and half way through its one disk. */
+export function jobItem(name: keyof typeof vmUuids, overrides: Partial<JobItem> = {}): JobItem {
+  return {
+    key: vmUuids[name],
+    vm: { clusterId: clusterA.id, vmUuid: vmUuids[name] },
+    name,
+    hostLabel: 'kvm1',
+    state: 'running',
+    phase: 'reading',
+    disks: [{ target: 'vda', bytesDone: 512 * 1024 ** 2, bytesTotal: 1024 ** 3 }],
+    bytesDone: 512 * 1024 ** 2,
+    bytesTotal: 1024 ** 3,
+    throughputBps: 100 * 1024 ** 2,
+    etaSeconds: 5,
+    startedAt: '2025-05-01T10:00:02.000Z',
+    finishedAt: null,
+    error: null,
+    result: null,
+    ...overrides,
+  };
+}
+
+/** Snapshot number `seq` of the running backup job of Office rack (or of another job, by id). */
+export function progressOf(seq: number, overrides: Partial<JobProgress> = {}): JobProgress {
+  return {
+    jobId: backupJob.id,
+    seq,
+    kind: 'backup',
+    state: 'running',
+    title: clusterA.name,
+    clusterId: clusterA.id,
+    startedAt: '2025-05-01T10:00:01.000Z',
+    updatedAt: new Date(Date.parse('2025-05-01T10:00:01.000Z') + seq * 250).toISOString(),
+    bytesDone: seq * 10 * 1024 ** 2,
+    bytesTotal: 2 * 1024 ** 3,
+    throughputBps: 100 * 1024 ** 2,
+    etaSeconds: 12,
+    throughputHistory: [80, 95, 100].map((n) => n * 1024 ** 2),
+    items: [jobItem('web'), jobItem('db', { state: 'queued', phase: null, hostLabel: null, bytesDone: 0, throughputBps: 0, etaSeconds: null, startedAt: null, disks: [] })],
+    error: null,
+    ...overrides,
   };
 }
