@@ -2,7 +2,7 @@
 import type { AppInfo } from '../../../shared/model/app-info.js';
 import type { Cluster, ClusterSummary } from '../../../shared/model/cluster.js';
 import type { ClusterInventory, HostStatus, VmSummary } from '../../../shared/model/inventory.js';
-import type { JobItem, JobProgress, JobSummary } from '../../../shared/model/job.js';
+import type { JobDetail, JobItem, JobProgress, JobSummary } from '../../../shared/model/job.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/model/settings.js';
 
 export const appInfo: AppInfo = {
@@ -207,6 +207,19 @@ export function progressOf(seq: number, overrides: Partial<JobProgress> = {}): J
     throughputHistory: [80, 95, 100].map((n) => n * 1024 ** 2),
     items: [jobItem('web'), jobItem('db', { state: 'queued', phase: null, hostLabel: null, bytesDone: 0, throughputBps: 0, etaSeconds: null, startedAt: null, disks: [] })],
     error: null,
+    ...overrides,
+  };
+}
+
+/** `jobs.get` of the backup job: its summary, a snapshot and two log lines. */
+export function jobDetailOf(seq: number, overrides: Partial<JobDetail> = {}): JobDetail {
+  return {
+    summary: backupJob,
+    progress: progressOf(seq),
+    log: [
+      { seq: 1, at: '2025-05-01T10:00:01.000Z', level: 'info', message: 'Backup of Office rack started: 2 VMs', itemKey: null },
+      { seq: 2, at: '2025-05-01T10:00:02.000Z', level: 'info', message: 'web: reading vda from kvm1', itemKey: vmUuids.web },
+    ],
     ...overrides,
   };
 }
