@@ -3,6 +3,7 @@ import type { AppInfo } from '../../../shared/model/app-info.js';
 import type { Cluster, ClusterSummary } from '../../../shared/model/cluster.js';
 import type { ClusterInventory, HostStatus, VmSummary } from '../../../shared/model/inventory.js';
 import type { JobDetail, JobItem, JobProgress, JobSummary } from '../../../shared/model/job.js';
+import type { PointSummary } from '../../../shared/model/point.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/model/settings.js';
 
 export const appInfo: AppInfo = {
@@ -220,6 +221,26 @@ export function jobDetailOf(seq: number, overrides: Partial<JobDetail> = {}): Jo
       { seq: 1, at: '2025-05-01T10:00:01.000Z', level: 'info', message: 'Backup of Office rack started: 2 VMs', itemKey: null },
       { seq: 2, at: '2025-05-01T10:00:02.000Z', level: 'info', message: 'web: reading vda from kvm1', itemKey: vmUuids.web },
     ],
+    ...overrides,
+  };
+}
+
+/** A restore point of a VM of Office rack. */
+export function point(id: string, vm: keyof typeof vmUuids, createdAt: string, overrides: Partial<PointSummary> = {}): PointSummary {
+  return {
+    id,
+    clusterId: clusterA.id,
+    clusterName: clusterA.name,
+    vmUuid: vmUuids[vm],
+    vmName: vm,
+    createdAt,
+    completedAt: createdAt,
+    type: 'incremental',
+    fullReason: null,
+    sourceHostLabel: 'kvm1',
+    disks: [{ target: 'vda', capacityBytes: 10 * 1024 ** 3 }],
+    bytesRead: 300 * 1024 ** 2,
+    bytesAdded: 40 * 1024 ** 2,
     ...overrides,
   };
 }
