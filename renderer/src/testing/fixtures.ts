@@ -4,6 +4,7 @@ import type { Cluster, ClusterSummary } from '../../../shared/model/cluster.js';
 import type { ClusterInventory, HostStatus, VmSummary } from '../../../shared/model/inventory.js';
 import type { JobDetail, JobItem, JobProgress, JobSummary } from '../../../shared/model/job.js';
 import type { PointSummary } from '../../../shared/model/point.js';
+import type { RepositoryStatus } from '../../../shared/model/repository.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/model/settings.js';
 
 export const appInfo: AppInfo = {
@@ -244,3 +245,12 @@ export function point(id: string, vm: keyof typeof vmUuids, createdAt: string, o
     ...overrides,
   };
 }
+
+export const readyRepository: RepositoryStatus = {
+  path: '/mnt/nas/lifeboat',
+  state: 'ready',
+  error: null,
+  pointCount: 42,
+  vmCount: 7,
+  freeBytes: 3 * 1024 ** 4,
+};
