@@ -3,10 +3,15 @@
 // language can order the parts its own way.
 import type { ErrorCode } from '../../shared/ipc/errors.js';
 import type { AppInfo } from '../../shared/model/app-info.js';
-import type { JobSummary } from '../../shared/model/job.js';
-import type { Settings } from '../../shared/model/settings.js';
+import type { JobItemState, JobSummary } from '../../shared/model/job.js';
+import type { PointSummary } from '../../shared/model/point.js';
+import type { RepositoryStatus } from '../../shared/model/repository.js';
+import type { RetentionReason } from '../../shared/model/retention.js';
+import type { Concurrency, Settings } from '../../shared/model/settings.js';
 import type { VmState } from '../../shared/model/inventory.js';
 import type { HostAuth, HostField, HostTransport } from './stores/add-cluster-store.js';
+import type { CountProblem, RetentionField, ScheduleKind, TimeProblem } from './stores/cluster-settings-store.js';
+import type { PathProblem } from './stores/repository-store.js';
 import type { LibvirtUriProblem } from './stores/libvirt-uri.js';
 import type { ViewName } from './stores/navigation-store.js';
 
@@ -35,6 +40,37 @@ function formatBytes(bytes: number): string {
   return `${(value < 10 && unit > 0 ? oneDecimal : noDecimal).format(value)} ${BYTE_UNITS[unit]}`;
 }
 
+/** Bytes per second: `85 MiB/s`. */
+function formatRate(bytesPerSecond: number): string {
+  return `${formatBytes(bytesPerSecond)}/s`;
+}
+
+const percentFormat = new Intl.NumberFormat(LOCALE, { style: 'percent', maximumFractionDigits: 0 });
+
+/** A share from 0 to 1 as a whole percentage: `45%`. */
+function formatPercent(fraction: number): string {
+  return percentFormat.format(fraction);
+}
+
+/** A duration as people say it: `40 s`, `3 min`, `1 h 20 min`. */
+function formatDuration(seconds: number): string {
+  const total = Math.max(0, Math.round(seconds));
+  if (total < 60) return `${total} s`;
+  const minutes = Math.round(total / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
+}
+
+const timeFormat = new Intl.DateTimeFormat(LOCALE, { timeStyle: 'medium' });
+
+/** The time of day of a moment, with seconds: log lines. */
+function formatTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : timeFormat.format(date);
+}
+
 function count(n: number, one: string, many: string): string {
   return `${noDecimal.format(n)} ${n === 1 ? one : many}`;
 }
@@ -48,6 +84,10 @@ export const en = {
   locale: LOCALE,
   formatDateTime,
   formatBytes,
+  formatRate,
+  formatPercent,
+  formatDuration,
+  formatTime,
 
   app: {
     name: 'Lifeboat',
@@ -67,6 +107,10 @@ export const en = {
     tryAgain: 'Try again',
     engineSaid: 'Details',
     cancel: 'Cancel',
+    close: 'Close',
+    dismiss: 'Dismiss',
+    save: 'Save',
+    saving: 'Saving…',
     unknown: 'Unknown',
     warning: 'Warning',
     copyFailed: 'Copying did not work. Select the text and copy it.',
@@ -109,6 +153,26 @@ export const en = {
     saved: (name: string) => `Cluster ${name} saved.`,
     removed: (name: string) => `Cluster ${name} removed.`,
     refreshed: (name: string) => `Cluster ${name} refreshed.`,
+    backupSettings: 'Backup settings',
+    backupSettingsLabel: (cluster: string) => `Backup settings of ${cluster}`,
+
+    backup: {
+      backUpCluster: 'Back up cluster',
+      backUpClusterLabel: (cluster: string) => `Back up cluster ${cluster}`,
+      backUpSelected: (n: number) => `Back up selected (${noDecimal.format(n)})`,
+      starting: 'Starting…',
+      startingReason: 'The backup is being started.',
+      noneSelected: 'Choose VMs in the table to back up only those.',
+      waitingForVms: 'Waiting for the list of VMs.',
+      started: (cluster: string) => `Backup of ${cluster} started.`,
+      startedVms: (n: number, cluster: string) => `Backup of ${count(n, 'VM', 'VMs')} of ${cluster} started.`,
+      follow: 'Follow its progress',
+      startFailed: 'The backup could not be started.',
+      running: (title: string) => `Backup running: ${title}`,
+      queued: (title: string) => `Backup queued: ${title}`,
+      viewJob: 'View job',
+      progressLabel: (cluster: string) => `Backup of ${cluster}`,
+    },
 
     hosts: {
       heading: 'Hosts',
@@ -142,6 +206,10 @@ export const en = {
       columnCpus: 'vCPUs',
       columnMemory: 'Memory',
       columnDisks: 'Disks',
+      columnChoose: 'Choose',
+      chooseVm: (vm: string) => `Choose ${vm}`,
+      chooseAll: (cluster: string) => `Choose all VMs of ${cluster}`,
+      chosen: (n: number, total: number) => `${noDecimal.format(n)} of ${count(total, 'VM', 'VMs')} chosen`,
       states: {
         running: 'Running',
         paused: 'Paused',
@@ -166,6 +234,91 @@ export const en = {
     confirm: 'Remove cluster',
     removing: 'Removing…',
     failed: 'The cluster could not be removed.',
+  },
+
+  clusterSettings: {
+    title: (cluster: string) => `Backup settings of ${cluster}`,
+    loading: 'Loading the backup settings…',
+    loadFailed: 'The backup settings could not be loaded.',
+    scheduleHeading: 'Schedule',
+    scheduleLegend: 'When to back up the cluster',
+    scheduleKinds: {
+      none: 'Only when started by hand',
+      daily: 'Every day',
+      weekly: 'On chosen days of the week',
+    } satisfies Record<ScheduleKind, string>,
+    timeLabel: 'Start time',
+    timeHint: 'The time on this computer. Lifeboat must be running (in the tray, say) for a schedule to start.',
+    daysLegend: 'Days',
+    /** Indexed by the contract's day number: 0 is Sunday. */
+    weekdays: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const,
+    /** Days in the order the list shows them: the week starting on Monday. */
+    weekOrder: [1, 2, 3, 4, 5, 6, 0] as const,
+    timeProblems: {
+      required: 'Enter the time the backup starts, such as 01:30.',
+      invalid: 'Enter a time from 00:00 to 23:59.',
+    } satisfies Record<TimeProblem, string>,
+    daysRequired: 'Choose at least one day.',
+    nextRun: (when: string) => `Next run: ${when}.`,
+    notScheduled: 'No scheduled run.',
+    lastRun: (when: string) => `Last scheduled run: ${when}.`,
+    neverRun: 'The schedule has not started a backup yet.',
+    retentionHeading: 'Restore points to keep',
+    retentionIntro:
+      'A restore point is kept when any of these rules keeps it, and the newest point of each VM is always kept. ' +
+      'Points no rule keeps are deleted when the repository is pruned. 0 turns a rule off.',
+    retentionLabels: {
+      keepLast: 'Newest points',
+      keepDaily: 'Days',
+      keepWeekly: 'Weeks',
+      keepMonthly: 'Months',
+    } satisfies Record<RetentionField, string>,
+    retentionHints: {
+      keepLast: 'The newest points, whatever their dates.',
+      keepDaily: 'The newest point of each of that many days.',
+      keepWeekly: 'The newest point of each of that many weeks.',
+      keepMonthly: 'The newest point of each of that many months.',
+    } satisfies Record<RetentionField, string>,
+    countProblems: (max: number) =>
+      ({
+        required: 'Enter a number; 0 turns this rule off.',
+        invalid: 'Enter a whole number: 0 or more.',
+        'too-large': `Enter at most ${noDecimal.format(max)}.`,
+      }) satisfies Record<CountProblem, string>,
+    keepsNothing: 'Set at least one of the numbers above 0: a policy has to keep something.',
+    vmOverrides: (n: number) =>
+      n === 1
+        ? '1 VM of this cluster has a policy of its own, which stays as it is.'
+        : `${noDecimal.format(n)} VMs of this cluster have policies of their own, which stay as they are.`,
+    preview: 'Preview',
+    previewLabel: 'Preview what this policy would delete',
+    previewing: 'Working out what this policy keeps…',
+    previewFailed: 'The preview could not be made.',
+    previewFailedSaveHint: 'Press Save again to save the policy without a preview.',
+    previewKeepsAll: (total: number) =>
+      total === 0
+        ? 'There are no restore points of this cluster in the repository yet: nothing would be deleted.'
+        : `This policy keeps all ${count(total, 'restore point', 'restore points')} of this cluster now in the repository.`,
+    previewDeletes: (n: number, total: number) =>
+      `This policy would delete ${noDecimal.format(n)} of the ${count(total, 'restore point', 'restore points')} of this cluster now in the repository:`,
+    previewReviewHint: 'Check the list, then press Save again to save the policy. The points are deleted at the next prune.',
+    previewOutdated: 'The numbers changed since this preview: preview again, or press Save to see the new one.',
+    previewCaption: 'Restore points this policy would delete, oldest first',
+    previewColumns: { vm: 'VM', taken: 'Taken', type: 'Type', added: 'Size added' },
+    unknownVm: (uuid: string) => `VM ${uuid}`,
+    reasons: {
+      last: 'newest',
+      daily: 'day',
+      weekly: 'week',
+      monthly: 'month',
+      newest: 'newest of the VM',
+    } satisfies Record<RetentionReason, string>,
+    fieldsToFix: 'Some fields need attention: see the messages next to them.',
+    saveFailed: {
+      schedule: 'The schedule could not be saved.',
+      retention: 'The retention policy could not be saved.',
+    },
+    saved: (cluster: string) => `Backup settings of ${cluster} saved.`,
   },
 
   addCluster: {
@@ -292,13 +445,134 @@ export const en = {
     loadFailed: 'The jobs could not be loaded.',
     emptyTitle: 'No jobs yet',
     emptyBody: 'Backups, restores and repository checks appear here once they run, newest first.',
+    activeHeading: 'Running now',
+    noneActive: 'No job is running.',
+    historyHeading: 'History',
+    progressWatchFailed: 'Live progress is not available in this window: reload it to see progress again.',
+    historyWatchFailed: 'Jobs started or ended elsewhere will not show here until this window is reloaded.',
     tableCaption: 'Jobs, newest first',
     columnTitle: 'Job',
     columnKind: 'Kind',
     columnState: 'State',
     columnCreated: 'Created',
     columnFinished: 'Finished',
+    columnItems: 'VMs',
+    columnData: 'Data read',
+    columnDetails: 'Details',
     notFinished: 'Not finished',
+    itemsOutcome: (succeeded: number, failed: number, total: number) =>
+      total === 0
+        ? '—'
+        : failed === 0
+          ? `${noDecimal.format(succeeded)} of ${noDecimal.format(total)}`
+          : `${noDecimal.format(succeeded)} of ${noDecimal.format(total)}, ${noDecimal.format(failed)} failed`,
+    details: 'Details',
+    detailsLabel: (title: string, when: string) => `Details of ${title}, ${when}`,
+    triggers: {
+      user: 'Started by hand',
+      schedule: 'Scheduled',
+    } satisfies Record<JobSummary['trigger'], string>,
+
+    progress: {
+      label: (title: string) => `Progress of ${title}`,
+      valueText: (percent: string, done: string, total: string) => `${percent}: ${done} of ${total}`,
+      sizing: 'Working out how much to read…',
+      queued: 'Waiting for its turn.',
+      read: 'Read',
+      speed: 'Speed',
+      timeLeft: 'Time left',
+      started: 'Started',
+      bytesOf: (done: string, total: string) => `${done} of ${total}`,
+      about: (duration: string) => `About ${duration}`,
+      notKnown: 'Not known yet',
+      chartLabel: 'Speed',
+      chartSummary: (seconds: number, now: string, peak: string, average: string) =>
+        `Speed over the last ${formatDuration(seconds)}: now ${now}, peak ${peak}, average ${average}.`,
+      chartEmpty: 'No speed measured yet.',
+      jobFailed: 'The job failed.',
+      errorCode: (code: string) => `Code: ${code}`,
+    },
+
+    items: {
+      caption: (title: string) => `VMs of ${title}`,
+      columnVm: 'VM',
+      columnHost: 'Host',
+      columnState: 'State',
+      columnProgress: 'Progress',
+      columnResult: 'Result',
+      states: {
+        queued: 'Queued',
+        running: 'Running',
+        succeeded: 'Done',
+        failed: 'Failed',
+        cancelled: 'Cancelled',
+        skipped: 'Skipped',
+      } satisfies Record<JobItemState, string>,
+      /** The engine's phase words; one it adds later is shown as it is. */
+      phases: {
+        resolving: 'Finding the VM',
+        starting: 'Starting the backup',
+        reading: 'Reading disks',
+        writing: 'Writing the restore point',
+        done: 'Done',
+      } as Readonly<Record<string, string>>,
+      hostNotYet: 'Not started',
+      progressLabel: (vm: string) => `Progress of ${vm}`,
+      diskLabel: (vm: string, disk: string) => `Disk ${disk} of ${vm}`,
+      disk: (disk: string, done: string, total: string) => `${disk}: ${done} of ${total}`,
+      error: 'Error',
+      resultTypes: {
+        full: 'Full',
+        incremental: 'Incremental',
+      } satisfies Record<PointSummary['type'], string>,
+      fullBecause: (reason: string) => `Full backup: ${reason}`,
+      added: (bytes: string) => `${bytes} added to the repository`,
+      noResult: '—',
+      none: 'This job has no VMs.',
+    },
+
+    detail: {
+      heading: (title: string) => `Job: ${title}`,
+      loading: 'Loading the job…',
+      loadFailed: 'The job could not be loaded.',
+      close: 'Close details',
+      kind: 'Kind',
+      state: 'State',
+      trigger: 'Started',
+      created: 'Created',
+      startedAt: 'Began',
+      finished: 'Finished',
+      items: 'VMs',
+      data: 'Data read',
+      notYet: 'Not yet',
+      jobError: 'Why the job failed',
+      itemsHeading: 'VMs',
+      logHeading: 'Log',
+      logLabel: (title: string) => `Log of ${title}`,
+      logEmpty: 'Nothing logged yet.',
+      refreshLog: 'Refresh',
+      levels: {
+        info: 'Info',
+        warn: 'Warning',
+        error: 'Error',
+      } satisfies Record<'info' | 'warn' | 'error', string>,
+      watchFailed: 'This job’s end will not show here by itself: press Refresh.',
+    },
+
+    cancel: {
+      button: 'Cancel job',
+      buttonLabel: (title: string) => `Cancel job: ${title}`,
+      requested: 'Cancelling…',
+      requestedReason: 'Cancel was asked for: the job stops as soon as the VMs in progress let it.',
+      title: (title: string) => `Cancel ${title}?`,
+      body: 'The VMs being backed up now stop, and no restore point is written for them.',
+      kept: 'VMs already backed up keep their restore points.',
+      confirm: 'Cancel job',
+      keep: 'Keep running',
+      sending: 'Cancelling…',
+      failed: 'The job could not be cancelled.',
+      sent: (title: string) => `Cancelling ${title}.`,
+    },
     kinds: {
       backup: 'Backup',
       restore: 'Restore',
@@ -316,6 +590,34 @@ export const en = {
   },
 
   restorePoints: {
+    loading: 'Loading restore points…',
+    loadFailed: 'The restore points could not be loaded.',
+    watchFailed: 'New restore points will not show here until this window is reloaded.',
+    noRepositoryTitle: 'No repository yet',
+    noRepositoryBody:
+      'Backups are kept in a repository: a folder on this computer or on a network share (NAS). Choose or create one in Settings.',
+    openSettings: 'Open Settings',
+    filterLabel: 'Filter by VM name',
+    noMatch: (filter: string) => `No VM with “${filter.trim()}” in its name has restore points.`,
+    summary: (points: number, vms: number) => `${count(points, 'restore point', 'restore points')} of ${count(vms, 'VM', 'VMs')}.`,
+    unknownCluster: 'Unknown cluster',
+    notInCatalog: 'This cluster is no longer in Lifeboat; its restore points are kept.',
+    clusterVmCount: (n: number) => count(n, 'VM', 'VMs'),
+    vmPointCount: (n: number) => count(n, 'restore point', 'restore points'),
+    caption: (vm: string) => `Restore points of ${vm}, newest first`,
+    columnTaken: 'Taken',
+    columnType: 'Type',
+    columnAdded: 'Added to the repository',
+    columnHost: 'Backed up from',
+    columnDisks: 'Disks',
+    types: {
+      full: 'Full',
+      incremental: 'Incremental',
+    } satisfies Record<PointSummary['type'], string>,
+    disk: (target: string, capacity: string) => `${target} ${capacity}`,
+    damagedTitle: (n: number) =>
+      n === 1 ? '1 restore point could not be read' : `${noDecimal.format(n)} restore points could not be read`,
+    damagedBody: 'Their files in the repository are damaged. Verify the repository in Settings to check the rest.',
     emptyTitle: 'No restore points yet',
     emptyBody:
       'Backups are kept in a repository: a folder on this computer or on a network share (NAS). ' +
@@ -351,6 +653,74 @@ export const en = {
     watchFailed: 'Changes made in other windows will not show here until this window is reloaded.',
     themeSaved: (theme: string) => `Theme set to ${theme}.`,
     languageSaved: (language: string) => `Language set to ${language}.`,
+    backupsHeading: 'Backups',
+    concurrencyLegend: 'VM backups at the same time',
+    concurrencyLabels: {
+      global: 'In all',
+      perHost: 'Per host',
+      perCluster: 'Per cluster',
+    } satisfies Record<keyof Concurrency, string>,
+    concurrencyHints: {
+      global: 'The most VMs Lifeboat backs up at once.',
+      perHost: 'VMs of one host share its disks and network.',
+      perCluster: 'The most VMs of one cluster backed up at once.',
+    } satisfies Record<keyof Concurrency, string>,
+    concurrencyProblem: (min: number, max: number) => `Enter a whole number from ${min} to ${max}.`,
+    concurrencySave: 'Save limits',
+    concurrencySaved: 'Backup limits saved.',
+    notifyLabel: 'Notify me when a job ends',
+    notifyHint: 'A desktop notification (a log line when Lifeboat runs headless).',
+    notifySaved: (on: boolean) => (on ? 'Notifications turned on.' : 'Notifications turned off.'),
+    trayLabel: 'Keep running in the tray when the window is closed',
+    trayHint: 'Scheduled backups run only while Lifeboat is running.',
+    traySaved: (on: boolean) => (on ? 'Lifeboat keeps running in the tray.' : 'Closing the window quits Lifeboat.'),
+
+    repositoryHeading: 'Repository',
+    repositoryLoading: 'Loading the repository…',
+    repositoryLoadFailed: 'The repository could not be looked at.',
+    repositoryStates: {
+      not_configured: 'Not set up',
+      ready: 'Ready',
+      unavailable: 'Cannot be used now',
+    } satisfies Record<RepositoryStatus['state'], string>,
+    repositoryFolder: 'Folder',
+    repositoryState: 'State',
+    repositoryContents: 'Holds',
+    repositoryFree: 'Free space',
+    repositoryHolds: (points: number, vms: number) =>
+      `${count(points, 'restore point', 'restore points')} of ${count(vms, 'VM', 'VMs')}`,
+    repositoryNone: 'No repository yet: choose a folder on this computer or on a mounted network share (NAS).',
+    repositoryProblem: 'Why',
+    pathLabel: 'Folder',
+    pathHint: 'The full path of a folder on this computer or on a mounted network share, such as /mnt/nas/lifeboat.',
+    pathProblems: {
+      required: 'Enter the path of a folder.',
+      'too-long': 'This path is too long.',
+    } satisfies Record<PathProblem, string>,
+    createNewLabel: 'Create a new repository in this folder',
+    createNewHint: 'The folder must be empty. Leave this off to use the repository already in the folder.',
+    useFolder: 'Use this folder',
+    createRepository: 'Create repository',
+    using: 'Opening…',
+    creating: 'Creating…',
+    useFailed: 'This folder could not be used as the repository.',
+    useHint:
+      'Check that the folder exists and that its share is mounted. To start a new repository in an empty folder, tick “Create a new repository in this folder”.',
+    repositorySet: (path: string) => `The repository is now ${path}.`,
+
+    maintenanceHeading: 'Maintenance',
+    verify: 'Verify repository',
+    verifyHint: 'Reads every chunk the restore points use and checks it. Takes a while on a large repository.',
+    prune: 'Prune now',
+    pruneHint: 'Deletes the restore points no retention policy keeps, then frees the space only they used.',
+    starting: 'Starting…',
+    startingReason: 'The job is being started.',
+    maintenanceFailed: {
+      verify: 'The check could not be started.',
+      prune: 'The prune could not be started.',
+    },
+    needsRepository: 'Set up a repository first.',
+
     aboutHeading: 'About Lifeboat',
     aboutLoading: 'Loading version information…',
     aboutFailed: 'The version information could not be loaded.',

@@ -109,8 +109,17 @@ export function KeyIcon(): ReactNode {
 }
 
 /** State marks: each state has its own shape, so the state reads without colour too (the text is always there). */
-export function StateIcon(props: { shape: 'ok' | 'pending' | 'stopped' | 'paused' | 'problem' | 'other' }): ReactNode {
+export type StateShape = 'ok' | 'pending' | 'running' | 'stopped' | 'paused' | 'problem' | 'other';
+
+export function StateIcon(props: { shape: StateShape }): ReactNode {
   switch (props.shape) {
+    case 'running':
+      return (
+        <Icon className="icon state-icon">
+          <circle cx="12" cy="12" r="8" />
+          <path d="M10.5 8.8v6.4l5-3.2z" />
+        </Icon>
+      );
     case 'ok':
       return (
         <Icon className="icon state-icon">
@@ -151,4 +160,22 @@ export function StateIcon(props: { shape: 'ok' | 'pending' | 'stopped' | 'paused
         </Icon>
       );
   }
+}
+
+export function BackupIcon(): ReactNode {
+  return (
+    <Icon>
+      <path d="M12 4v10M8 10l4 4 4-4" />
+      <path d="M4 16v2.5A1.5 1.5 0 0 0 5.5 20h13a1.5 1.5 0 0 0 1.5-1.5V16" />
+    </Icon>
+  );
+}
+
+export function ScheduleIcon(): ReactNode {
+  return (
+    <Icon>
+      <circle cx="12" cy="12" r="8.5" />
+      <path d="M12 7.5V12l3 2" />
+    </Icon>
+  );
 }

@@ -5,10 +5,16 @@ import { createContext, createElement, useContext, type ReactNode } from 'react'
 import type { EngineClient } from '../ipc/connect.js';
 import { createAddClusterStore, type AddClusterStore } from './add-cluster-store.js';
 import { createAppStore, reportingConnectionLoss, type AppStore, type Transport } from './app-store.js';
+import { createBackupStore, type BackupStore } from './backup-store.js';
+import { createClusterSettingsStore, type ClusterSettingsStore } from './cluster-settings-store.js';
 import { createClustersStore, type ClustersStore } from './clusters-store.js';
 import { createInventoryStore, type InventoryStore } from './inventory-store.js';
+import { createJobDetailStore, type JobDetailStore } from './job-detail-store.js';
+import { createJobProgressStore, type JobProgressStore } from './job-progress-store.js';
 import { createJobsStore, type JobsStore } from './jobs-store.js';
 import { createNavigationStore, type HashLocation, type NavigationStore } from './navigation-store.js';
+import { createPointsStore, type PointsStore } from './points-store.js';
+import { createRepositoryStore, type RepositoryStore } from './repository-store.js';
 import { createSettingsStore, type SettingsStore } from './settings-store.js';
 import { createStatusStore, type StatusStore } from './status-store.js';
 import type { StoreError } from './store-error.js';
@@ -21,7 +27,18 @@ export interface Stores {
   inventory: InventoryStore;
   /** The add-cluster / edit-cluster dialog. */
   addCluster: AddClusterStore;
+  /** Starting backups from the Clusters view, and the VMs chosen there. */
+  backup: BackupStore;
+  /** A cluster's backup settings dialog: schedule and retention. */
+  clusterSettings: ClusterSettingsStore;
+  /** The jobs' history, and cancelling a job. */
   jobs: JobsStore;
+  /** Live progress of the jobs not yet ended. */
+  jobProgress: JobProgressStore;
+  /** The job whose details are open. */
+  jobDetail: JobDetailStore;
+  points: PointsStore;
+  repository: RepositoryStore;
   status: StatusStore;
 }
 
@@ -43,7 +60,13 @@ export function createStores(client: EngineClient, options: StoresOptions): Stor
     clusters,
     inventory: createInventoryStore(engine),
     addCluster: createAddClusterStore(engine, clusters),
+    backup: createBackupStore(engine),
+    clusterSettings: createClusterSettingsStore(engine),
     jobs: createJobsStore(engine),
+    jobProgress: createJobProgressStore(engine),
+    jobDetail: createJobDetailStore(engine),
+    points: createPointsStore(engine),
+    repository: createRepositoryStore(engine),
     status: createStatusStore(),
   };
 }

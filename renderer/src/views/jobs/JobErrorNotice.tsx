@@ -1,0 +1,16 @@
+// Why a job failed, as the engine said it: its message (selectable, for a support request) and its code. Job
+// error codes are the engine's own (a host's, the repository's), not the IPC error codes ErrorNotice explains.
+import type { ReactNode } from 'react';
+import type { JobError } from '../../../../shared/model/job.js';
+import { useMessages } from '../../messages.js';
+
+export function JobErrorNotice(props: { title: string; error: JobError }): ReactNode {
+  const m = useMessages();
+  return (
+    <div className="notice notice-error">
+      <p className="notice-title">{props.title}</p>
+      <p className="selectable">{props.error.message}</p>
+      <p className="notice-detail">{m.jobs.progress.errorCode(props.error.code)}</p>
+    </div>
+  );
+}

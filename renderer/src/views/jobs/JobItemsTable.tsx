@@ -1,0 +1,106 @@
+// The VMs of a job, one row each (keyed by the item's key, so a row stays put as its VM moves through phases):
+// where it runs, its state and phase, its progress with a bar per disk, its error, and what it produced.
+import type { ReactNode } from 'react';
+import type { JobItem, JobProgress } from '../../../../shared/model/job.js';
+import { WarningIcon } from '../../components/Icons.js';
+import { useMessages } from '../../messages.js';
+import { JobProgressBar } from './JobProgressBar.js';
+import { JobItemStateBadge } from './JobStateBadge.js';
+
+function ItemProgress(props: { item: JobItem }): ReactNode {
+  const m = useMessages();
+  const { item } = props;
+  if (item.state === 'queued' || (item.bytesTotal === 0 && item.disks.length === 0)) {
+    return <span className="muted">{m.jobs.items.noResult}</span>;
+  }
+  return (
+    <div className="item-progress">
+      <JobProgressBar label={m.jobs.items.progressLabel(item.name)} bytesDone={item.bytesDone} bytesTotal={item.bytesTotal} size="small" />
+      {item.disks.length > 0 ? (
+        <ul className="disk-progress">
+          {item.disks.map((disk) => (
+            <li key={disk.target}>
+              <span className="disk-progress-text">
+                {m.jobs.items.disk(disk.target, m.formatBytes(disk.bytesDone), m.formatBytes(disk.bytesTotal))}
+              </span>
+              <JobProgressBar label={m.jobs.items.diskLabel(item.name, disk.target)} bytesDone={disk.bytesDone} bytesTotal={disk.bytesTotal} size="small" />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+function ItemResult(props: { item: JobItem }): ReactNode {
+  const m = useMessages();
+  const result = props.item.result;
+  if (result === null) return <span className="muted">{m.jobs.items.noResult}</span>;
+  return (
+    <div className="item-result">
+      <span className="item-result-type">{m.jobs.items.resultTypes[result.type]}</span>
+      {result.type === 'full' && result.fullReason ? <span className="item-result-reason">{m.jobs.items.fullBecause(result.fullReason)}</span> : null}
+      <span className="muted">{m.jobs.items.added(m.formatBytes(result.bytesAdded))}</span>
+    </div>
+  );
+}
+
+function ItemRow(props: { item: JobItem }): ReactNode {
+  const m = useMessages();
+  const { item } = props;
+  const phase = item.state === 'running' && item.phase !== null ? (m.jobs.items.phases[item.phase] ?? item.phase) : null;
+  return (
+    <tr>
+      <th scope="row">
+        <span className="vm-name">{item.name}</span>
+        {item.error ? (
+          <p className="item-error">
+            <WarningIcon />
+            <span>
+              <span className="visually-hidden">{m.jobs.items.error}: </span>
+              <span className="selectable">{item.error.message}</span>
+            </span>
+          </p>
+        ) : null}
+      </th>
+      <td className="host-cell">{item.hostLabel ?? <span className="muted">{m.jobs.items.hostNotYet}</span>}</td>
+      <td>
+        <JobItemStateBadge state={item.state} />
+        {phase ? <span className="item-phase muted">{phase}</span> : null}
+      </td>
+      <td className="item-progress-cell">
+        <ItemProgress item={item} />
+      </td>
+      <td>
+        <ItemResult item={item} />
+      </td>
+    </tr>
+  );
+}
+
+export function JobItemsTable(props: { progress: JobProgress }): ReactNode {
+  const m = useMessages();
+  const i = m.jobs.items;
+  if (props.progress.items.length === 0) return <p className="muted">{i.none}</p>;
+  return (
+    <div className="table-scroll" tabIndex={0} role="group" aria-label={i.caption(props.progress.title)}>
+      <table className="data-table compact job-items">
+        <caption className="visually-hidden">{i.caption(props.progress.title)}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{i.columnVm}</th>
+            <th scope="col">{i.columnHost}</th>
+            <th scope="col">{i.columnState}</th>
+            <th scope="col">{i.columnProgress}</th>
+            <th scope="col">{i.columnResult}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.progress.items.map((item) => (
+            <ItemRow key={item.key} item={item} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

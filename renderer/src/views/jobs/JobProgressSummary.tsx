@@ -1,0 +1,50 @@
+// A running job at a glance: the overall bar, bytes read of total, speed, time left, when it began, and the chart.
+import type { ReactNode } from 'react';
+import type { JobProgress } from '../../../../shared/model/job.js';
+import { ThroughputChart } from '../../components/ThroughputChart.js';
+import { JobErrorNotice } from './JobErrorNotice.js';
+import { useMessages } from '../../messages.js';
+import { JobProgressBar } from './JobProgressBar.js';
+
+export function JobProgressSummary(props: { progress: JobProgress }): ReactNode {
+  const m = useMessages();
+  const p = m.jobs.progress;
+  const { progress } = props;
+  const queued = progress.state === 'queued';
+  return (
+    <div className="job-progress">
+      <JobProgressBar
+        label={p.label(progress.title)}
+        bytesDone={progress.bytesDone}
+        bytesTotal={progress.bytesTotal}
+        unknownText={queued ? p.queued : p.sizing}
+      />
+      <div className="job-progress-body">
+        <dl className="job-facts">
+          <div>
+            <dt>{p.read}</dt>
+            <dd>
+              {progress.bytesTotal > 0
+                ? p.bytesOf(m.formatBytes(progress.bytesDone), m.formatBytes(progress.bytesTotal))
+                : m.formatBytes(progress.bytesDone)}
+            </dd>
+          </div>
+          <div>
+            <dt>{p.speed}</dt>
+            <dd>{m.formatRate(progress.throughputBps)}</dd>
+          </div>
+          <div>
+            <dt>{p.timeLeft}</dt>
+            <dd>{progress.etaSeconds === null ? p.notKnown : p.about(m.formatDuration(progress.etaSeconds))}</dd>
+          </div>
+          <div>
+            <dt>{p.started}</dt>
+            <dd>{progress.startedAt === null ? p.queued : m.formatDateTime(progress.startedAt)}</dd>
+          </div>
+        </dl>
+        <ThroughputChart samples={progress.throughputHistory} />
+      </div>
+      {progress.error ? <JobErrorNotice title={p.jobFailed} error={progress.error} /> : null}
+    </div>
+  );
+}
