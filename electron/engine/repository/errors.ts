@@ -20,6 +20,7 @@ export type RepositoryErrorCode =
   | 'point-not-found'
   | 'disk-not-found'
   | 'point-data'
+  | 'gc-refused'
   | 'out-of-space';
 
 export abstract class RepositoryError extends Error {
@@ -225,6 +226,25 @@ export class PointDataError extends RepositoryError {
     this.offset = offset;
     this.chunkIndex = chunkIndex;
     this.chunkId = chunkId;
+  }
+}
+
+/**
+ * Garbage collection found damaged manifests and deleted nothing: the chunks a damaged manifest references are
+ * unknown, and deleting by guess could destroy a point that is still restorable.
+ */
+export class GarbageCollectionRefusedError extends RepositoryError {
+  override readonly name = 'GarbageCollectionRefusedError';
+  readonly code = 'gc-refused';
+  readonly damaged: readonly ManifestDamagedError[];
+  constructor(damaged: readonly ManifestDamagedError[]) {
+    const named = damaged.slice(0, 5).map((d) => `${d.path} (${d.damage})`);
+    super(
+      `Garbage collection deleted nothing: ${damaged.length} restore point manifest${damaged.length === 1 ? ' is' : 's are'} damaged, ` +
+        `so the chunks ${damaged.length === 1 ? 'it references are' : 'they reference are'} unknown: ${named.join(', ')}${damaged.length > 5 ? ', …' : ''}. ` +
+        'Repair or move them out of the repository, then run it again.',
+    );
+    this.damaged = damaged;
   }
 }
 

@@ -1,7 +1,18 @@
 // The backup repository's public surface (format spec: docs/FORMAT.md).
 export { Repository, type RepositoryDeps, type RepositoryInitOptions, type RepositoryOpenOptions } from './repository.js';
 export { ChunkStore, type ChunkPutResult } from './chunk-store.js';
-export { PointStore, type PointFilter, type PointListing, type PointSummary } from './point-store.js';
+export { PointStore, type ManifestWalk, type ManifestWalkOptions, type PointFilter, type PointListing, type PointSummary } from './point-store.js';
+export { prunePoints, type PruneLogLine, type PruneOptions, type PruneResult, type PrunedPoint } from './prune.js';
+export { collectGarbage, type CollectGarbageOptions, type GcProgress, type GcResult } from './gc.js';
+export {
+  verifyRepository,
+  type BadChunk,
+  type ChunkUse,
+  type DamagedManifestReport,
+  type VerifyOptions,
+  type VerifyProgress,
+  type VerifyResult,
+} from './verify.js';
 export { DiskImageWriter, DEFAULT_WRITE_CONCURRENCY, type DiskImageResult, type DiskImageWriterOptions } from './disk-image-writer.js';
 export { exportDisk, type ExportDiskOptions, type ExportDiskResult } from './export-disk.js';
 export {

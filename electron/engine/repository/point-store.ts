@@ -55,6 +55,19 @@ export interface PointFilter {
   vmUuid?: string;
 }
 
+export interface ManifestWalkOptions {
+  filter?: PointFilter;
+  signal?: AbortSignal;
+  /** Manifests read so far (intact or damaged) of those listed. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ManifestWalk {
+  /** Manifest files found (intact and damaged). */
+  manifests: number;
+  damaged: ManifestDamagedError[];
+}
+
 export interface PointStoreOptions {
   root: string;
   chunkSize: number;
@@ -132,20 +145,37 @@ export class PointStore {
 
   /** Every restore point (of one cluster, or one VM), oldest first, and the manifests that are damaged. */
   async list(filter: PointFilter = {}): Promise<PointListing> {
-    const files = await this.#manifestFiles(filter);
     const points: PointSummary[] = [];
+    const { damaged } = await this.forEachManifest((manifest, path) => {
+      points.push(summarize(manifest, path));
+    }, { filter });
+    return { points: points.sort(byTime), damaged };
+  }
+
+  /**
+   * Reads every manifest (of one cluster, or one VM) and hands each intact one to `visit`, one at a time per
+   * reader, without keeping them: what GC and verify walk, where all chunk lists at once would not fit in
+   * memory. Damaged manifests are logged and returned (sorted by path), never skipped without a word.
+   */
+  async forEachManifest(visit: (manifest: Manifest, path: string) => void | Promise<void>, options: ManifestWalkOptions = {}): Promise<ManifestWalk> {
+    const files = await this.#manifestFiles(options.filter ?? {});
     const damaged: ManifestDamagedError[] = [];
+    let done = 0;
+    options.onProgress?.(done, files.length);
     await forEachLimit(files, READ_CONCURRENCY, async (file) => {
-      try {
-        points.push(summarize(await this.#load(file), file));
-      } catch (error) {
+      options.signal?.throwIfAborted();
+      const manifest = await this.#load(file).catch((error: unknown) => {
         if (!(error instanceof ManifestDamagedError)) throw error;
         damaged.push(error);
-      }
+        return null;
+      });
+      if (manifest) await visit(manifest, file);
+      done += 1;
+      options.onProgress?.(done, files.length);
     });
     for (const error of damaged) this.#logger.warn('Damaged restore point manifest', { path: error.path, damage: error.damage, problems: error.problems });
     damaged.sort((a, b) => (a.path < b.path ? -1 : 1));
-    return { points: points.sort(byTime), damaged };
+    return { manifests: files.length, damaged };
   }
 
   /** The full manifest of a point. Throws PointNotFoundError, or ManifestDamagedError for its damaged file. */

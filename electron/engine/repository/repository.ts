@@ -1,7 +1,7 @@
 // A Lifeboat repository: a folder (local, or a NAS share the OS mounted) holding `lifeboat-repo.json`, the
 // chunk store, restore point manifests, the writer lock and the prune log. See docs/FORMAT.md.
 //
-// Opening reads only: listing and exporting never take the lock and never write. Writing (backup, and later
+// Opening reads only: listing, exporting and verifying never take the lock and never write. Writing (backup,
 // prune and GC) needs the writer lock, taken with `writer: true` or acquireWriterLock(); taking it also removes
 // the temp files a crashed writer left.
 import { randomUUID } from 'node:crypto';
@@ -103,6 +103,8 @@ export class Repository {
   readonly config: RepositoryConfig;
   readonly chunks: ChunkStore;
   readonly points: PointStore;
+  /** The clock the repository was opened with: lock heartbeats, prune log times. */
+  readonly clock: Clock;
   readonly #deps: RepositoryDeps;
   readonly #logger: Logger;
   #lock: WriterLock | null = null;
@@ -111,9 +113,10 @@ export class Repository {
     this.path = path;
     this.config = config;
     this.#deps = deps;
+    this.clock = deps.clock;
     this.#logger = deps.logger.child({ repository: path });
     const assertWritable = (): void => {
-      if (!this.#lock?.held) throw new WriterLockError('Writing to the repository needs its writer lock (open it with writer: true)');
+      this.requireWriterLock();
     };
     this.chunks = new ChunkStore({ root: path, chunkSize: config.chunkSize, assertWritable });
     this.points = new PointStore({ root: path, chunkSize: config.chunkSize, chunks: this.chunks, logger: this.#logger, assertWritable });
@@ -170,7 +173,7 @@ export class Repository {
       await lock.release();
     } else {
       repo.#lock = lock;
-      await repo.#cleanStaleTemps();
+      await repo.removeStaleTempFiles();
     }
     return repo;
   }
@@ -192,6 +195,13 @@ export class Repository {
     return this.#lock?.held ? this.#lock : null;
   }
 
+  /** The writer lock this instance holds; throws WriterLockError when it holds none (every write checks). */
+  requireWriterLock(): WriterLock {
+    const lock = this.#lock;
+    if (!lock?.held) throw new WriterLockError('Writing to the repository needs its writer lock (open it with writer: true)');
+    return lock;
+  }
+
   /** Who holds the writer lock now (any process), or null. */
   lockHolder(): Promise<LockHolder | null> {
     return readWriterLock(this.path);
@@ -205,7 +215,7 @@ export class Repository {
     try {
       // A folder sync tool may drop empty folders: writers recreate them.
       for (const dir of [CHUNKS_DIR, POINTS_DIR, TMP_DIR]) await ensureDirDurable(join(this.path, dir), this.path);
-      await this.#cleanStaleTemps();
+      await this.removeStaleTempFiles();
     } catch (error) {
       await this.releaseWriterLock();
       throw error;
@@ -235,10 +245,12 @@ export class Repository {
 
   /**
    * Removes what an interrupted writer can leave: everything in `tmp/` (chunk temp files), and `.tmp-` files
-   * beside the config, the lock and the manifests. Only a writer runs it: the lock guarantees no other writer
-   * is using those files now.
+   * beside the config, the lock and the manifests. Only a writer runs it: the lock guarantees no other process
+   * is using those files now (taking the lock runs it; GC runs it again, alone in this process too). Returns the
+   * relative paths removed.
    */
-  async #cleanStaleTemps(): Promise<void> {
+  async removeStaleTempFiles(): Promise<string[]> {
+    this.requireWriterLock();
     const removed: string[] = [];
     const removeIn = async (relative: string, all: boolean): Promise<string[]> => {
       let entries;
@@ -271,5 +283,6 @@ export class Repository {
       level = next;
     }
     if (removed.length > 0) this.#logger.info('Removed temp files left by an interrupted write', { count: removed.length, files: removed.slice(0, 20) });
+    return removed;
   }
 }
