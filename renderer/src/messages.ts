@@ -163,7 +163,6 @@ export const en = {
       starting: 'Starting…',
       startingReason: 'The backup is being started.',
       noneSelected: 'Choose VMs in the table to back up only those.',
-      waitingForVms: 'Waiting for the list of VMs.',
       started: (cluster: string) => `Backup of ${cluster} started.`,
       startedVms: (n: number, cluster: string) => `Backup of ${count(n, 'VM', 'VMs')} of ${cluster} started.`,
       follow: 'Follow its progress',
@@ -171,7 +170,9 @@ export const en = {
       running: (title: string) => `Backup running: ${title}`,
       queued: (title: string) => `Backup queued: ${title}`,
       viewJob: 'View job',
+      viewJobLabel: (cluster: string) => `View job: backup of ${cluster}`,
       progressLabel: (cluster: string) => `Backup of ${cluster}`,
+      ended: 'Backup ended:',
     },
 
     hosts: {

@@ -1,5 +1,5 @@
-// Cluster → Hosts → VMs. Each known cluster is a section with its hosts and its VMs; the add/edit dialog and the
-// remove confirmation are opened from here. The list follows `clusters.changed`, and each section follows its own
+// Cluster → Hosts → VMs. Each known cluster is a section with its hosts and its VMs, its backup buttons and its
+// backup in progress; the add/edit dialog, the remove confirmation and the backup settings are opened from here. The list follows `clusters.changed`, and each section follows its own
 // cluster's inventory while it is on screen.
 import { useEffect, type ReactNode } from 'react';
 import { useStore } from 'zustand';
@@ -10,6 +10,7 @@ import { useMessages } from '../messages.js';
 import { useStores } from '../stores/index.js';
 import { AddClusterDialog } from './clusters/AddClusterDialog.js';
 import { ClusterSection } from './clusters/ClusterSection.js';
+import { ClusterSettingsDialog } from './clusters/ClusterSettingsDialog.js';
 import { RemoveClusterDialog } from './clusters/RemoveClusterDialog.js';
 
 function AddClusterButton(props: { primary?: boolean }): ReactNode {
@@ -26,7 +27,7 @@ function AddClusterButton(props: { primary?: boolean }): ReactNode {
 
 export function ClustersView(): ReactNode {
   const m = useMessages();
-  const { clusters: store, addCluster } = useStores();
+  const { clusters: store, addCluster, clusterSettings, jobProgress } = useStores();
   const clusters = useStore(store, (state) => state.clusters);
   const status = useStore(store, (state) => state.status);
   const error = useStore(store, (state) => state.error);
@@ -41,13 +42,17 @@ export function ClustersView(): ReactNode {
     return stop;
   }, [watch, load]);
 
+  // Each cluster section shows its backup in progress.
+  useEffect(() => jobProgress.getState().watch(), [jobProgress]);
+
   // Leaving the view (Back, a menu) with a dialog open drops it, so a typed password does not outlive the form.
   useEffect(
     () => () => {
       addCluster.getState().close();
       store.getState().cancelRemove();
+      clusterSettings.getState().close();
     },
-    [addCluster, store],
+    [addCluster, store, clusterSettings],
   );
 
   let content: ReactNode;
@@ -84,6 +89,7 @@ export function ClustersView(): ReactNode {
       {content}
       <AddClusterDialog />
       <RemoveClusterDialog />
+      <ClusterSettingsDialog />
     </div>
   );
 }

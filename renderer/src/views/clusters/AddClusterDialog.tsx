@@ -6,6 +6,7 @@ import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type React
 import { useStore } from 'zustand';
 import { KeyIcon, PlusIcon, WarningIcon } from '../../components/Icons.js';
 import { Modal } from '../../components/Modal.js';
+import { Field } from '../../components/Field.js';
 import { ErrorNotice, LoadingNotice } from '../../components/Notices.js';
 import { useMessages, type Messages } from '../../messages.js';
 import {
@@ -35,39 +36,6 @@ function fieldErrorText(field: HostField | 'name', error: FieldError, m: Message
     case 'engine':
       return error.message;
   }
-}
-
-/** A labelled control with its hint and error, both tied to it through aria-describedby. */
-function Field(props: {
-  label: string;
-  hint?: string | undefined;
-  error?: string | null | undefined;
-  className?: string;
-  children: (control: { id: string; 'aria-describedby': string | undefined; 'aria-invalid': true | undefined }) => ReactNode;
-}): ReactNode {
-  const id = useId();
-  const hintId = useId();
-  const errorId = useId();
-  const describedBy = [props.error ? errorId : null, props.hint ? hintId : null].filter((x) => x !== null).join(' ');
-  return (
-    <div className={props.className ? `field ${props.className}` : 'field'}>
-      <label className="field-label" htmlFor={id}>
-        {props.label}
-      </label>
-      {props.children({ id, 'aria-describedby': describedBy || undefined, 'aria-invalid': props.error ? true : undefined })}
-      {props.error ? (
-        <p className="field-error" id={errorId}>
-          <WarningIcon />
-          <span>{props.error}</span>
-        </p>
-      ) : null}
-      {props.hint ? (
-        <p className="field-hint" id={hintId}>
-          {props.hint}
-        </p>
-      ) : null}
-    </div>
-  );
 }
 
 function TestOutcome(props: { host: HostForm }): ReactNode {

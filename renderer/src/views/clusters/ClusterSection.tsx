@@ -1,15 +1,18 @@
-// One cluster: its name and actions, its hosts with their states, and its VMs. The section follows the cluster's
-// inventory while it is mounted. VM rows are keyed by UUID, never by host: a VM that migrates stays the same row
-// and only its host cell changes.
+// One cluster: its name and actions (back up the cluster, its backup settings, refresh, edit, remove), its backup
+// in progress, its hosts with their states, and its VMs, each with a checkbox to back up only the chosen ones. The
+// section follows the cluster's inventory while it is mounted. VM rows are keyed by UUID, never by host: a VM that
+// migrates stays the same row (and stays chosen) and only its host cell changes.
 import { useEffect, useId, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { ClusterSummary } from '../../../../shared/model/cluster.js';
 import type { ClusterInventory, HostStatus, VmDisk, VmState, VmSummary } from '../../../../shared/model/inventory.js';
-import { RefreshIcon, StateIcon, WarningIcon } from '../../components/Icons.js';
+import { RefreshIcon, ScheduleIcon, StateIcon, WarningIcon } from '../../components/Icons.js';
 import { ErrorNotice, LoadingNotice } from '../../components/Notices.js';
 import { useMessages, type Messages } from '../../messages.js';
 import { useStores } from '../../stores/index.js';
 import { hostOf } from '../../stores/inventory-store.js';
+import { BackUpClusterButton, BackUpSelectedButton, ClusterBackupStatus } from './ClusterBackupActions.js';
+import { SelectAllVmsCheckbox, SelectionCount, VmCheckbox } from './VmSelection.js';
 
 function Unknown(): ReactNode {
   const m = useMessages();
@@ -168,6 +171,9 @@ function VmRow(props: { vm: VmSummary; inventory: ClusterInventory }): ReactNode
   const host = hostOf(props.inventory, vm.hostId);
   return (
     <tr>
+      <td className="select-cell">
+        <VmCheckbox clusterId={vm.ref.clusterId} vmUuid={vm.ref.vmUuid} vmName={vm.name} />
+      </td>
       <th scope="row">
         <span className="vm-name">{vm.name}</span>
         {vm.warnings.length > 0 ? (
@@ -208,6 +214,7 @@ function VmRow(props: { vm: VmSummary; inventory: ClusterInventory }): ReactNode
 function VmsTable(props: { inventory: ClusterInventory; clusterName: string }): ReactNode {
   const m = useMessages();
   const v = m.clusters.vms;
+  const { clusterId } = props.inventory;
   if (props.inventory.vms.length === 0) return <p className="muted">{v.none}</p>;
   return (
     <ScrollBox label={v.caption(props.clusterName)}>
@@ -215,6 +222,13 @@ function VmsTable(props: { inventory: ClusterInventory; clusterName: string }): 
         <caption className="visually-hidden">{v.caption(props.clusterName)}</caption>
         <thead>
           <tr>
+            <th scope="col" className="select-cell">
+              <SelectAllVmsCheckbox
+                clusterId={clusterId}
+                clusterName={props.clusterName}
+                vmUuids={props.inventory.vms.map((vm) => vm.ref.vmUuid)}
+              />
+            </th>
             <th scope="col">{v.columnName}</th>
             <th scope="col">{v.columnState}</th>
             <th scope="col">{v.columnHost}</th>
@@ -240,12 +254,13 @@ function VmsTable(props: { inventory: ClusterInventory; clusterName: string }): 
 export function ClusterSection(props: { cluster: ClusterSummary }): ReactNode {
   const m = useMessages();
   const { cluster } = props;
-  const { inventory: store, addCluster, clusters, status } = useStores();
+  const { inventory: store, addCluster, clusters, status, backup, clusterSettings } = useStores();
   const entry = useStore(store, (state) => state.byCluster[cluster.id]);
   const watch = useStore(store, (state) => state.watch);
   const refresh = useStore(store, (state) => state.refresh);
   const openEdit = useStore(addCluster, (state) => state.openEdit);
   const askRemove = useStore(clusters, (state) => state.askRemove);
+  const openSettings = useStore(clusterSettings, (state) => state.openFor);
   const announce = useStore(status, (state) => state.announce);
   const headingId = useId();
 
@@ -253,6 +268,11 @@ export function ClusterSection(props: { cluster: ClusterSummary }): ReactNode {
 
   const inventory = entry?.inventory ?? null;
   const refreshing = entry?.refreshing ?? false;
+
+  // A VM that left the cluster (removed, or not listed by any host now) cannot stay chosen unseen.
+  useEffect(() => {
+    if (inventory !== null) backup.getState().keepOnlyVms(cluster.id, inventory.vms.map((vm) => vm.ref.vmUuid));
+  }, [backup, cluster.id, inventory]);
 
   const onRefresh = async (): Promise<void> => {
     if (refreshing) return;
@@ -272,6 +292,16 @@ export function ClusterSection(props: { cluster: ClusterSummary }): ReactNode {
           <p className="muted cluster-facts">{facts.join(' · ')}</p>
         </div>
         <div className="cluster-actions" role="group" aria-label={m.clusters.actionsLabel(cluster.name)}>
+          <BackUpClusterButton clusterId={cluster.id} clusterName={cluster.name} />
+          <button
+            type="button"
+            className="button"
+            aria-label={m.clusters.backupSettingsLabel(cluster.name)}
+            onClick={() => void openSettings(cluster.id, cluster.name)}
+          >
+            <ScheduleIcon />
+            {m.clusters.backupSettings}
+          </button>
           <button type="button" className="button" onClick={() => void onRefresh()} aria-disabled={refreshing}>
             <RefreshIcon />
             {refreshing ? m.clusters.refreshing : m.clusters.refresh}
@@ -285,6 +315,7 @@ export function ClusterSection(props: { cluster: ClusterSummary }): ReactNode {
         </div>
       </header>
 
+      <ClusterBackupStatus clusterId={cluster.id} clusterName={cluster.name} />
       {entry?.refreshError ? <ErrorNotice title={m.clusters.refreshFailed} error={entry.refreshError} /> : null}
       {entry?.watchError ? <p className="muted">{m.clusters.inventoryWatchFailed}</p> : null}
 
@@ -295,7 +326,15 @@ export function ClusterSection(props: { cluster: ClusterSummary }): ReactNode {
         <>
           <h3 className="cluster-subheading">{m.clusters.hosts.heading}</h3>
           <HostsTable inventory={inventory} clusterName={cluster.name} />
-          <h3 className="cluster-subheading">{m.clusters.vms.heading}</h3>
+          <div className="vm-toolbar">
+            <h3 className="cluster-subheading">{m.clusters.vms.heading}</h3>
+            {inventory.vms.length > 0 ? (
+              <>
+                <SelectionCount clusterId={cluster.id} total={inventory.vms.length} />
+                <BackUpSelectedButton clusterId={cluster.id} clusterName={cluster.name} />
+              </>
+            ) : null}
+          </div>
           <VmsTable inventory={inventory} clusterName={cluster.name} />
         </>
       )}
