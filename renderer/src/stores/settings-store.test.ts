@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { IpcError } from '../../../shared/ipc/errors.js';
-import type { Settings } from '../../../shared/model/settings.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../../shared/model/settings.js';
 import { createFakeEngineClient, deferred, flushPromises } from '../testing/fake-engine-client.js';
 import { settingsWith } from '../testing/fixtures.js';
-import { createSettingsStore } from './settings-store.js';
+import { concurrencyFormOf, concurrencyFromForm, concurrencyRange, createSettingsStore } from './settings-store.js';
 
 const defaults: Settings = settingsWith({});
 
@@ -75,6 +75,7 @@ describe('settings store', () => {
     await store.getState().load();
 
     await expect(store.getState().update({ theme: 'dark' })).resolves.toBe(false);
+    expect(store.getState().saveErrorKeys).toEqual(['theme']);
     expect(store.getState()).toMatchObject({
       settings: settingsWith({ theme: 'light', language: 'en' }),
       saving: false,
@@ -172,5 +173,35 @@ describe('settings store', () => {
     store.getState().watch();
     client.refuseSubscriptions('settings.changed', new IpcError('unknown_topic', 'no topic settings.changed'));
     expect(store.getState().watchError).toEqual({ code: 'unknown_topic', message: 'no topic settings.changed' });
+  });
+});
+
+describe('concurrency form', () => {
+  it('reads whole numbers within the contract ranges', () => {
+    expect(concurrencyRange('perHost')).toEqual({ min: 1, max: 16 });
+    expect(concurrencyFromForm({ global: ' 8', perHost: '2', perCluster: '32' })).toEqual({
+      ok: true,
+      concurrency: { global: 8, perHost: 2, perCluster: 32 },
+    });
+    expect(concurrencyFromForm({ global: '0', perHost: '17', perCluster: '2.5' })).toEqual({
+      ok: false,
+      invalid: ['global', 'perHost', 'perCluster'],
+    });
+    expect(concurrencyFromForm({ ...concurrencyFormOf(DEFAULT_SETTINGS.concurrency), perCluster: '' })).toEqual({
+      ok: false,
+      invalid: ['perCluster'],
+    });
+  });
+
+  it('saves new limits as one change of the concurrency setting', async () => {
+    const client = createFakeEngineClient({
+      'settings.get': () => defaults,
+      'settings.update': (patch) => ({ ...defaults, ...patch }) as Settings,
+    });
+    const store = createSettingsStore(client);
+    await store.getState().load();
+    await expect(store.getState().update({ concurrency: { global: 8, perHost: 3, perCluster: 6 } })).resolves.toBe(true);
+    expect(store.getState().settings?.concurrency).toEqual({ global: 8, perHost: 3, perCluster: 6 });
+    expect(client.callsTo('settings.update')[0]?.params).toEqual({ concurrency: { global: 8, perHost: 3, perCluster: 6 } });
   });
 });

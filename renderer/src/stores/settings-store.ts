@@ -2,10 +2,37 @@
 // engine's answer, or a `settings.changed` event from another window, then becomes the truth, and a failed change
 // falls back to what the engine last said.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Settings, SettingsPatch } from '../../../shared/model/settings.js';
+import { concurrencySchema, type Concurrency, type Settings, type SettingsPatch } from '../../../shared/model/settings.js';
 import type { EngineClient } from '../ipc/connect.js';
 import { createLatestCall } from './latest-call.js';
 import { toStoreError, type LoadStatus, type StoreError } from './store-error.js';
+
+export const CONCURRENCY_FIELDS = ['global', 'perHost', 'perCluster'] as const satisfies readonly (keyof Concurrency)[];
+export type ConcurrencyField = (typeof CONCURRENCY_FIELDS)[number];
+export type ConcurrencyForm = Record<ConcurrencyField, string>;
+
+/** The range the contract allows for each limit, read from its schema. */
+export function concurrencyRange(field: ConcurrencyField): { min: number; max: number } {
+  const schema = concurrencySchema.shape[field];
+  return { min: schema.minValue ?? 1, max: schema.maxValue ?? Number.MAX_SAFE_INTEGER };
+}
+
+export function concurrencyFormOf(concurrency: Concurrency): ConcurrencyForm {
+  return { global: String(concurrency.global), perHost: String(concurrency.perHost), perCluster: String(concurrency.perCluster) };
+}
+
+/** The limits a form describes, or which fields are not whole numbers in their range. */
+export function concurrencyFromForm(
+  form: ConcurrencyForm,
+): { ok: true; concurrency: Concurrency } | { ok: false; invalid: ConcurrencyField[] } {
+  const invalid = CONCURRENCY_FIELDS.filter((field) => {
+    const text = form[field].trim();
+    const { min, max } = concurrencyRange(field);
+    return !/^\d+$/.test(text) || Number(text) < min || Number(text) > max;
+  });
+  if (invalid.length > 0) return { ok: false, invalid };
+  return { ok: true, concurrency: { global: Number(form.global), perHost: Number(form.perHost), perCluster: Number(form.perCluster) } };
+}
 
 /** A patch's keys may be present but undefined (zod's partial), which must not erase a setting. */
 export function applyPatch(settings: Settings, patch: SettingsPatch): Settings {
@@ -26,6 +53,8 @@ export interface SettingsState {
   /** True while a change is on its way to the engine. */
   saving: boolean;
   saveError: StoreError | null;
+  /** The settings the refused change was about, so the error shows next to their controls. */
+  saveErrorKeys: readonly (keyof Settings)[];
   /** Set when changes made in other windows can no longer be followed (the subscription was refused). */
   watchError: StoreError | null;
   load(): Promise<void>;
@@ -64,6 +93,7 @@ export function createSettingsStore(client: EngineClient): SettingsStore {
       loadError: null,
       saving: false,
       saveError: null,
+      saveErrorKeys: [],
       watchError: null,
 
       async load() {
@@ -76,7 +106,7 @@ export function createSettingsStore(client: EngineClient): SettingsStore {
       async update(patch) {
         const changeId = nextChangeId++;
         pending.set(changeId, patch);
-        set({ settings: shown(), saving: true, saveError: null });
+        set({ settings: shown(), saving: true, saveError: null, saveErrorKeys: [] });
         try {
           const result = await client.call('settings.update', patch);
           pending.delete(changeId);
@@ -85,7 +115,8 @@ export function createSettingsStore(client: EngineClient): SettingsStore {
           return true;
         } catch (error) {
           pending.delete(changeId);
-          set({ settings: shown(), saving: pending.size > 0, saveError: toStoreError(error) });
+          const keys = (Object.keys(patch) as (keyof Settings)[]).filter((key) => patch[key] !== undefined);
+          set({ settings: shown(), saving: pending.size > 0, saveError: toStoreError(error), saveErrorKeys: keys });
           return false;
         }
       },

@@ -5,6 +5,9 @@ import { ErrorNotice, LoadingNotice } from '../components/Notices.js';
 import { ViewHeading } from '../components/ViewHeading.js';
 import { useMessages } from '../messages.js';
 import { useStores } from '../stores/index.js';
+import { BackupPreferencesSection } from './settings/BackupPreferencesSection.js';
+import { MaintenanceSection } from './settings/MaintenanceSection.js';
+import { RepositorySection } from './settings/RepositorySection.js';
 
 function isTheme(value: string): value is Settings['theme'] {
   return (THEMES as readonly string[]).includes(value);
@@ -21,7 +24,10 @@ function PreferencesSection(): ReactNode {
   const status = useStore(store, (state) => state.status);
   const loadError = useStore(store, (state) => state.loadError);
   const saving = useStore(store, (state) => state.saving);
-  const saveError = useStore(store, (state) => state.saveError);
+  // A refused change of the backup settings is shown by their own section.
+  const saveError = useStore(store, (state) =>
+    state.saveErrorKeys.some((key) => key === 'theme' || key === 'language') ? state.saveError : null,
+  );
   const watchError = useStore(store, (state) => state.watchError);
   const load = useStore(store, (state) => state.load);
   const update = useStore(store, (state) => state.update);
@@ -169,6 +175,9 @@ export function SettingsView(): ReactNode {
     <>
       <ViewHeading>{m.views.settings}</ViewHeading>
       <PreferencesSection />
+      <BackupPreferencesSection />
+      <RepositorySection />
+      <MaintenanceSection />
       <AboutSection />
     </>
   );

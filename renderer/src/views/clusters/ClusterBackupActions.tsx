@@ -2,8 +2,9 @@
 // selected (N)" the VMs chosen in its table. While a request is on its way, or when there is nothing to start, a
 // button stays focusable but disabled, with the reason next to it. Below the header the section says what runs:
 // the cluster's backup in progress (a bar and a link to the job), how the backup started here ended, or an error.
-import { useId, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { useStore } from 'zustand';
+import { ButtonWithReason } from '../../components/ButtonWithReason.js';
 import { BackupIcon } from '../../components/Icons.js';
 import { ErrorNotice } from '../../components/Notices.js';
 import { useMessages } from '../../messages.js';
@@ -13,39 +14,6 @@ import { activeBackupOf, isFinalState } from '../../stores/job-progress-store.js
 import { hashFor, jobRoute } from '../../stores/navigation-store.js';
 import { JobProgressBar } from '../jobs/JobProgressBar.js';
 import { JobStateBadge } from '../jobs/JobStateBadge.js';
-
-/** A button that is disabled with a reason shown next to it (it keeps focus, so the reason can be read). */
-function ButtonWithReason(props: {
-  className: string;
-  label?: string;
-  disabledReason: string | null;
-  onClick: () => void;
-  children: ReactNode;
-}): ReactNode {
-  const reasonId = useId();
-  const disabled = props.disabledReason !== null;
-  return (
-    <span className="button-with-reason">
-      <button
-        type="button"
-        className={props.className}
-        aria-label={props.label}
-        aria-disabled={disabled}
-        aria-describedby={disabled ? reasonId : undefined}
-        onClick={() => {
-          if (!disabled) props.onClick();
-        }}
-      >
-        {props.children}
-      </button>
-      {disabled ? (
-        <span className="button-reason muted" id={reasonId}>
-          {props.disabledReason}
-        </span>
-      ) : null}
-    </span>
-  );
-}
 
 function useStartBackup(clusterId: string, clusterName: string): (scope: BackupScope) => Promise<void> {
   const m = useMessages();
