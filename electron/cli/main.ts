@@ -9,6 +9,7 @@ import { CliError, type CliIo, type Command } from './command.js';
 import { backupCommand, exportCommand, pointsCommand, repoCommand } from './commands/backups.js';
 import { clusterCommand } from './commands/cluster.js';
 import { infoCommand } from './commands/info.js';
+import { runScheduledCommand, verifyCommand } from './commands/jobs.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { serveCommand } from './commands/serve.js';
 import { appVersion } from './runtime.js';
@@ -21,6 +22,8 @@ export const COMMANDS: readonly Command[] = [
   backupCommand,
   pointsCommand,
   exportCommand,
+  verifyCommand,
+  runScheduledCommand,
   infoCommand,
 ];
 

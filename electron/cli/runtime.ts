@@ -33,13 +33,36 @@ export interface HeadlessRuntime {
   logger: Logger;
 }
 
-export function openHeadlessRuntime(dataDir: string, options: { console?: (line: string) => void } = {}): HeadlessRuntime {
+export interface HeadlessRuntimeOptions {
+  console?: (line: string) => void;
+  /** Run due backup schedules while the runtime lives (`serve`). */
+  runSchedules?: boolean;
+}
+
+export function openHeadlessRuntime(dataDir: string, options: HeadlessRuntimeOptions = {}): HeadlessRuntime {
   const layout = dataDirLayout(dataDir);
   const sinks: LogSink[] = [createJsonFileSink(layout.logsDir)];
   const toConsole = options.console;
   if (toConsole) sinks.push((record) => toConsole(formatLogLine(record)));
   const logger = createLogger(sinks, { minLevel: process.env['LIFEBOAT_LOG_LEVEL'] === 'debug' ? 'debug' : 'info' });
   const secrets = createFileSecretStore(layout.secretsFile, createKeyFileCipher(layout.secretKeyFile));
-  const engine = createEngine({ dataDir, logger, clock: systemClock, secrets, mode: 'headless', version: appVersion });
+  const engine = createEngine({
+    dataDir,
+    logger,
+    clock: systemClock,
+    secrets,
+    mode: 'headless',
+    version: appVersion,
+    runSchedules: options.runSchedules ?? false,
+    // Headless mode has no desktop notifications: a job's end is a log line (on the console for `serve`).
+    onJobEnded: (summary) =>
+      logger.info(`job ended: ${summary.title}: ${summary.state}`, {
+        job: summary.id,
+        kind: summary.kind,
+        succeeded: summary.itemsSucceeded,
+        failed: summary.itemsFailed,
+        items: summary.itemCount,
+      }),
+  });
   return { engine, logger };
 }

@@ -9,7 +9,8 @@ import type { AppInfo } from '../../shared/model/app-info.js';
 import type { HostSpec, HostTestResult } from '../../shared/model/cluster.js';
 import type { VmRef } from '../../shared/model/inventory.js';
 import { CATALOG_FILE_NAME, openCatalog, type Catalog } from './catalog/catalog.js';
-import { listClusters, listJobs } from './catalog/listings.js';
+import { listClusters } from './catalog/listings.js';
+import { IpcError } from '../../shared/ipc/errors.js';
 import { createClusterStore, type ClusterStore } from './clusters/cluster-store.js';
 import { testHostConnection } from './clusters/test-host.js';
 import type { HypervisorDriver } from './hypervisors/driver.js';
@@ -20,6 +21,15 @@ import { backupVm, type BackupVmOptions, type BackupVmResult } from './backup/ba
 import type { Repository } from './repository/index.js';
 import type { Clock } from './clock.js';
 import { createIpcRouter, type IpcRouter } from './ipc/router.js';
+import { startBackupJob, type BackupJobRequest } from './jobs/backup-job.js';
+import { JobRunner } from './jobs/job-runner.js';
+import { JobStore } from './jobs/job-store.js';
+import { applyRetention, previewRetention, startPruneJob, startVerifyJob, type MaintenanceDeps } from './jobs/maintenance-jobs.js';
+import { RepositoryAccess } from './jobs/repository-access.js';
+import { RetentionStore } from './jobs/retention-store.js';
+import { ScheduleStore, runDueSchedules, startScheduler, type SchedulerDeps } from './jobs/schedules.js';
+import { PointsIndex } from './points/points-index.js';
+import type { JobProgress, JobSummary } from '../../shared/model/job.js';
 import type { Logger } from './logging/logger.js';
 import type { SecretStore } from './secrets/secret-store.js';
 
@@ -38,6 +48,12 @@ export interface EngineDeps {
   /** The hypervisor driver hosts are reached with; libvirt unless a test passes another. */
   hypervisorDriver?: HypervisorDriver;
   inventoryTimings?: Partial<InventoryTimings>;
+  /** IANA time zone retention counts days, weeks and months in; the machine's unless a test sets one. */
+  timeZone?: string;
+  /** Run due schedules while the engine runs (the app and `serve`; not one-shot CLI commands). */
+  runSchedules?: boolean;
+  /** Told when a job ends (the desktop shows a notification; headless mode logs a line). */
+  onJobEnded?: (summary: JobSummary, progress: JobProgress) => void;
 }
 
 export interface Engine {
@@ -50,6 +66,14 @@ export interface Engine {
   readonly inventory: InventoryService;
   /** Backs up one VM into a repository opened for writing (see backup/backup-vm.ts). */
   backupVm(repository: Repository, vm: VmRef, options?: BackupVmOptions): Promise<BackupVmResult>;
+  readonly jobs: JobRunner;
+  readonly repository: RepositoryAccess;
+  /** Queues a backup job of a cluster's VMs (all, or those named). */
+  startBackup(request: BackupJobRequest): Promise<{ jobId: string; finished: Promise<JobSummary> }>;
+  startVerify(): { jobId: string; finished: Promise<JobSummary> };
+  startPrune(): { jobId: string; finished: Promise<JobSummary> };
+  /** Starts the backups of schedules due now (what `lifeboat run-scheduled` does). */
+  runDueSchedules(): Promise<{ clusterId: string; jobId: string; finished: Promise<unknown> }[]>;
   /** The repository used when none is named, or null before one is set up. */
   defaultRepositoryPath(): string | null;
   setDefaultRepositoryPath(path: string): void;
@@ -92,6 +116,65 @@ export function createEngine(deps: EngineDeps): Engine {
     });
   const clustersChanged = (): void => router.publish('clusters.changed', { clusters: listClusters(catalog) });
 
+  const jobStore = new JobStore(catalog);
+  const interrupted = jobStore.failInterrupted(deps.clock.now().toISOString(), 'Lifeboat stopped while this job ran (closed, crashed or killed)');
+  if (interrupted.length > 0) logger.warn('jobs interrupted by the last stop marked failed', { jobs: interrupted });
+  const points = new PointsIndex(catalog);
+  const repository = new RepositoryAccess({ catalog, points, clock: deps.clock, logger: logger.child({ component: 'repository' }) });
+  const retention = new RetentionStore(catalog);
+  const schedules = new ScheduleStore(catalog, deps.clock);
+  const jobs = new JobRunner({
+    store: jobStore,
+    clock: deps.clock,
+    logger: logger.child({ component: 'jobs' }),
+    limits: () => readSettings(catalog).concurrency,
+    onProgress: (progress) => router.publish('jobs.progress', progress),
+    onChanged: (summary) => router.publish('jobs.changed', summary),
+    onEnded: (summary, progress) => {
+      if (summary.kind === 'backup' || summary.kind === 'prune') void repository.syncIndex().then(() => router.publish('points.changed', { clusterId: summary.clusterId }));
+      deps.onJobEnded?.(summary, progress);
+    },
+  });
+  const pointsChanged = (clusterId: string | null): void => router.publish('points.changed', { clusterId });
+  const maintenance: MaintenanceDeps = {
+    runner: jobs,
+    repository,
+    points,
+    retention,
+    timeZone: deps.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    onPointsChanged: pointsChanged,
+  };
+  const runBackupVm = (repo: Repository, vm: VmRef, options?: BackupVmOptions): Promise<BackupVmResult> =>
+    backupVm({ driver, clusters, inventory, repository: repo, logger: logger.child({ component: 'backup' }), clock: deps.clock }, vm, options);
+  const startBackup = (request: BackupJobRequest): Promise<{ jobId: string; finished: Promise<JobSummary> }> => {
+    clusters.get(request.clusterId);
+    return startBackupJob(
+      {
+        runner: jobs,
+        inventory,
+        repository,
+        points,
+        backupVm: runBackupVm,
+        onPointsChanged: pointsChanged,
+        afterBackup: async (context, clusterId, vmUuids) => {
+          try {
+            await applyRetention(maintenance, context, { clusterId, vmUuids });
+          } catch (error) {
+            // The backups are done and safe; a retention problem is reported, not turned into a failed backup.
+            context.log('warn', `Retention could not run: ${(error as Error).message}`);
+          }
+        },
+      },
+      request,
+    );
+  };
+  const schedulerDeps: SchedulerDeps = {
+    store: schedules,
+    clock: deps.clock,
+    logger: logger.child({ component: 'schedules' }),
+    startBackup: (clusterId) => startBackup({ clusterId, trigger: 'schedule' }),
+  };
+
   const router: IpcRouter<AppContract> = createIpcRouter(
     appContract,
     {
@@ -126,7 +209,43 @@ export function createEngine(deps: EngineDeps): Engine {
       },
       'clusters.testHost': ({ spec, secret }, { signal }) => testHost(spec, secret ?? null, signal),
       'inventory.get': ({ clusterId, refresh }) => inventory.get(clusterId, { refresh }),
-      'jobs.list': ({ limit }) => listJobs(catalog, limit),
+      'jobs.list': ({ limit }) => jobStore.list(limit),
+      'jobs.get': ({ id }) => jobStore.get(id),
+      'jobs.cancel': ({ id }) => {
+        jobs.cancel(id);
+        return null;
+      },
+      'backup.startCluster': async ({ clusterId }) => ({ jobId: (await startBackup({ clusterId, trigger: 'user' })).jobId }),
+      'backup.startVms': async ({ clusterId, vmUuids }) => ({ jobId: (await startBackup({ clusterId, vmUuids, trigger: 'user' })).jobId }),
+      'points.list': (filter) => points.list(repository.requirePath(), filter),
+      'points.get': ({ id }) => points.get(repository.requirePath(), id),
+      'repository.get': () => repository.status(),
+      'repository.use': async ({ path, create }) => {
+        const status = await repository.use(path, create);
+        pointsChanged(null);
+        return status;
+      },
+      'retention.get': ({ clusterId }) => {
+        clusters.get(clusterId);
+        return retention.get(clusterId);
+      },
+      'retention.set': ({ clusterId, vmUuid, policy }) => {
+        clusters.get(clusterId);
+        if (policy === null && vmUuid === undefined) throw new IpcError('invalid_params', 'A cluster always has a policy; only a VM override can be removed');
+        retention.set(clusterId, vmUuid, policy);
+        return null;
+      },
+      'retention.preview': ({ clusterId, vmUuid, policy }) => ({ decisions: previewRetention(maintenance, clusterId, vmUuid, policy) }),
+      'schedules.get': ({ clusterId }) => {
+        clusters.get(clusterId);
+        return schedules.get(clusterId);
+      },
+      'schedules.set': ({ clusterId, schedule }) => {
+        clusters.get(clusterId);
+        return schedules.set(clusterId, schedule);
+      },
+      'verify.start': () => ({ jobId: startVerifyJob(maintenance).jobId }),
+      'prune.start': () => ({ jobId: startPruneJob(maintenance).jobId }),
     },
     {
       logger: logger.child({ component: 'ipc' }),
@@ -140,11 +259,15 @@ export function createEngine(deps: EngineDeps): Engine {
             return [];
           }
         },
+        'jobs.progress': ({ jobId }) => jobs.active().filter((p) => jobId === undefined || p.jobId === jobId),
       },
     },
   );
 
   logger.info('engine started', { mode: deps.mode, version: deps.version, dataDir: deps.dataDir });
+  // The index follows the repository: points written by the CLI or another install show up.
+  void repository.syncIndex();
+  const stopScheduler = deps.runSchedules ? startScheduler(schedulerDeps) : () => undefined;
   let closed = false;
   return {
     info,
@@ -154,13 +277,20 @@ export function createEngine(deps: EngineDeps): Engine {
     clusters,
     inventory,
     testHost,
-    backupVm: (repository, vm, options) =>
-      backupVm({ driver, clusters, inventory, repository, logger: logger.child({ component: 'backup' }), clock: deps.clock }, vm, options),
+    backupVm: runBackupVm,
+    jobs,
+    repository,
+    startBackup,
+    startVerify: () => startVerifyJob(maintenance),
+    startPrune: () => startPruneJob(maintenance),
+    runDueSchedules: () => runDueSchedules(schedulerDeps),
     defaultRepositoryPath: () => readRepositoryPath(catalog),
     setDefaultRepositoryPath: (path) => writeRepositoryPath(catalog, path),
     async close() {
       if (closed) return;
       closed = true;
+      stopScheduler();
+      await jobs.close();
       router.close();
       await inventory.close();
       catalog.close();

@@ -8,16 +8,20 @@ import {
   dialog,
   ipcMain,
   Menu,
+  nativeImage,
+  Notification,
   protocol,
   safeStorage,
   screen,
   session,
   shell,
+  Tray,
   type WebContents,
 } from 'electron';
 import log from 'electron-log/main';
 import { basename, dirname, join } from 'node:path';
 import { systemClock } from '../engine/clock.js';
+import { readSettings } from '../engine/catalog/settings-table.js';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { dataDirLayout, PRODUCT_NAME } from '../engine/paths.js';
 import { createLogger, formatLogLine, LOG_LEVELS, type Logger, type LogLevel, type LogSink } from '../engine/logging/logger.js';
@@ -25,6 +29,7 @@ import { createFileSecretStore } from '../engine/secrets/secret-store.js';
 import { attachElectronIpcHost, type ElectronIpcHost } from '../engine/transport/electron-ipc-host.js';
 import { APP_ENTRY_URL, APP_SCHEME, createAppRequestHandler, loadDesktopCsp } from './app-protocol.js';
 import { desktopPaths } from './desktop-paths.js';
+import { describeJobEnd } from './job-notification.js';
 import { buildMenuTemplate } from './menu-template.js';
 import { externalUrlToOpen, isAllowedNavigation } from './navigation-policy.js';
 import { createSafeStorageCipher, secretStorageProblem } from './safe-storage-cipher.js';
@@ -216,7 +221,28 @@ function start(): void {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
 
+  // With "keep running in the tray", closing the window leaves the engine (and its schedules) running; the tray
+  // icon brings the window back or quits.
+  let tray: Tray | null = null;
+  const showTray = (): void => {
+    if (tray) return;
+    tray = new Tray(nativeImage.createFromPath(join(rendererDir, 'tray-icon.png')));
+    tray.setToolTip('Lifeboat: scheduled backups keep running');
+    tray.setContextMenu(
+      Menu.buildFromTemplate([
+        { label: 'Show Lifeboat', click: revealWindow },
+        { type: 'separator' },
+        { label: 'Quit Lifeboat', click: () => app.quit() },
+      ]),
+    );
+    tray.on('click', revealWindow);
+  };
+
   app.on('window-all-closed', () => {
+    if (engine && shutdown === 'running' && readSettings(engine.catalog).keepRunningInTray) {
+      showTray();
+      return;
+    }
     // macOS keeps an app running without windows; the Dock icon or `activate` brings the window back.
     if (process.platform !== 'darwin') app.quit();
   });
@@ -273,6 +299,11 @@ function start(): void {
           secrets,
           mode: 'desktop',
           version: app.getVersion(),
+          runSchedules: true,
+          onJobEnded: (summary) => {
+            if (!engine || !readSettings(engine.catalog).notifyOnJobEnd || !Notification.isSupported()) return;
+            new Notification(describeJobEnd(summary)).show();
+          },
           ...(sqliteBinding ? { sqliteNativeBinding: sqliteBinding } : {}),
         });
       } catch (error) {

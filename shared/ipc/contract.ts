@@ -13,7 +13,11 @@ import {
   hostTestResultSchema,
 } from '../model/cluster.js';
 import { clusterInventorySchema } from '../model/inventory.js';
-import { jobSummarySchema } from '../model/job.js';
+import { jobDetailSchema, jobIdSchema, jobProgressSchema, jobSummarySchema } from '../model/job.js';
+import { pointIdSchema, pointListSchema, pointSummarySchema } from '../model/point.js';
+import { repositoryPathSchema, repositoryStatusSchema } from '../model/repository.js';
+import { retentionDecisionSchema, retentionPolicySchema } from '../model/retention.js';
+import { clusterScheduleSchema, scheduleSchema } from '../model/schedule.js';
 import { settingsPatchSchema, settingsSchema } from '../model/settings.js';
 
 const noParams = z.object({}).strict();
@@ -77,6 +81,88 @@ export const appContract = defineContract({
       params: z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(),
       result: z.array(jobSummarySchema),
     }),
+    'jobs.get': defineMethod({
+      summary: 'One job: its summary, its last progress snapshot (per VM and disk) and its log.',
+      params: z.object({ id: jobIdSchema }).strict(),
+      result: jobDetailSchema,
+    }),
+    'jobs.cancel': defineMethod({
+      summary: 'Cancels a queued or running job; items already done keep their result. Ends as `cancelled`.',
+      params: z.object({ id: jobIdSchema }).strict(),
+      result: z.null(),
+    }),
+    'backup.startCluster': defineMethod({
+      summary: 'Backs up every VM of a cluster, running or shut off, wherever each runs now. Returns at once.',
+      params: z.object({ clusterId: clusterIdSchema }).strict(),
+      result: z.object({ jobId: jobIdSchema }),
+    }),
+    'backup.startVms': defineMethod({
+      summary: 'Backs up the chosen VMs of a cluster. Returns at once.',
+      params: z.object({ clusterId: clusterIdSchema, vmUuids: z.array(z.string().uuid()).min(1).max(1000) }).strict(),
+      result: z.object({ jobId: jobIdSchema }),
+    }),
+    'points.list': defineMethod({
+      summary: 'Restore points in the repository, newest first, of a cluster or one VM.',
+      params: z.object({ clusterId: clusterIdSchema.optional(), vmUuid: z.string().uuid().optional() }).strict(),
+      result: pointListSchema,
+    }),
+    'points.get': defineMethod({
+      summary: 'One restore point.',
+      params: z.object({ id: pointIdSchema }).strict(),
+      result: pointSummarySchema,
+    }),
+    'repository.get': defineMethod({
+      summary: 'The configured repository: where, whether it can be used now, how many points it holds.',
+      params: noParams,
+      result: repositoryStatusSchema,
+    }),
+    'repository.use': defineMethod({
+      summary:
+        'Makes a folder the repository: opens the one there (rebuilding the point list from its manifests), or with `create` makes a new one in an empty folder.',
+      params: z.object({ path: repositoryPathSchema, create: z.boolean().default(false) }).strict(),
+      result: repositoryStatusSchema,
+    }),
+    'retention.get': defineMethod({
+      summary: "A cluster's retention policy and the VMs that override it.",
+      params: z.object({ clusterId: clusterIdSchema }).strict(),
+      result: z.object({
+        clusterId: clusterIdSchema,
+        policy: retentionPolicySchema,
+        vmPolicies: z.array(z.object({ vmUuid: z.string().uuid(), policy: retentionPolicySchema })),
+      }),
+    }),
+    'retention.set': defineMethod({
+      summary: "Sets a cluster's policy, or one VM's override (`policy: null` removes the override).",
+      params: z
+        .object({ clusterId: clusterIdSchema, vmUuid: z.string().uuid().optional(), policy: retentionPolicySchema.nullable() })
+        .strict(),
+      result: z.null(),
+    }),
+    'retention.preview': defineMethod({
+      summary: 'What a policy would keep and delete of the points now in the repository, before it is saved.',
+      params: z.object({ clusterId: clusterIdSchema, vmUuid: z.string().uuid().optional(), policy: retentionPolicySchema }).strict(),
+      result: z.object({ decisions: z.array(retentionDecisionSchema) }),
+    }),
+    'schedules.get': defineMethod({
+      summary: "A cluster's backup schedule, when it last ran and when it runs next.",
+      params: z.object({ clusterId: clusterIdSchema }).strict(),
+      result: clusterScheduleSchema,
+    }),
+    'schedules.set': defineMethod({
+      summary: "Sets or (with null) removes a cluster's backup schedule.",
+      params: z.object({ clusterId: clusterIdSchema, schedule: scheduleSchema.nullable() }).strict(),
+      result: clusterScheduleSchema,
+    }),
+    'verify.start': defineMethod({
+      summary: 'Re-reads every chunk the repository references and checks its hash. Returns at once.',
+      params: noParams,
+      result: z.object({ jobId: jobIdSchema }),
+    }),
+    'prune.start': defineMethod({
+      summary: 'Applies the retention policies now, then frees chunks no point references. Returns at once.',
+      params: noParams,
+      result: z.object({ jobId: jobIdSchema }),
+    }),
   },
   topics: {
     'clusters.changed': defineTopic({
@@ -90,6 +176,25 @@ export const appContract = defineContract({
       filter: z.object({ clusterId: clusterIdSchema }).strict(),
       payload: clusterInventorySchema,
       matches: (filter, payload) => filter.clusterId === payload.clusterId,
+    }),
+    'jobs.progress': defineTopic({
+      summary:
+        'Progress snapshots of running jobs (all, or one), at most about 4 a second per job and always one at the end; a new subscriber gets the current ones at once.',
+      filter: z.object({ jobId: jobIdSchema.optional() }).strict(),
+      payload: jobProgressSchema,
+      matches: (filter, payload) => filter.jobId === undefined || filter.jobId === payload.jobId,
+    }),
+    'jobs.changed': defineTopic({
+      summary: 'A job was queued, started or ended.',
+      filter: z.object({}).strict(),
+      payload: jobSummarySchema,
+      matches: () => true,
+    }),
+    'points.changed': defineTopic({
+      summary: 'Restore points of a cluster were added or pruned.',
+      filter: z.object({}).strict(),
+      payload: z.object({ clusterId: clusterIdSchema.nullable() }),
+      matches: () => true,
     }),
     'settings.changed': defineTopic({
       summary: 'The settings after a change, from any window or client.',

@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIpcClient, type IpcClient, type SubscribeOptions } from '../../shared/ipc/client.js';
 import { appContract, type AppContract } from '../../shared/ipc/contract.js';
 import { IpcError } from '../../shared/ipc/errors.js';
+import { DEFAULT_SETTINGS } from '../../shared/model/settings.js';
+import { LATEST_SCHEMA_VERSION } from '../../electron/engine/catalog/migrations.js';
 import { systemClock } from '../../electron/engine/clock.js';
 import { createEngine, type Engine } from '../../electron/engine/engine.js';
 import { createIpcRouter, type IpcRouter } from '../../electron/engine/ipc/router.js';
@@ -74,7 +76,7 @@ describe.each(ALL_TRANSPORTS)('IPC contract over the $name transport', (kind) =>
 
     it('answers app.getInfo with the engine facts', async () => {
       const info = await client.call('app.getInfo', {});
-      expect(info).toMatchObject({ name: 'Lifeboat', version: '9.9.9-test', mode: 'headless', dataDir: temp.dir, catalogSchemaVersion: 1 });
+      expect(info).toMatchObject({ name: 'Lifeboat', version: '9.9.9-test', mode: 'headless', dataDir: temp.dir, catalogSchemaVersion: LATEST_SCHEMA_VERSION });
     });
 
     it('returns invalid_params for params that fail the schema, naming the field', async () => {
@@ -104,9 +106,9 @@ describe.each(ALL_TRANSPORTS)('IPC contract over the $name transport', (kind) =>
         // The subscription is registered once the engine has answered a call sent after it.
         await other.call('settings.get', {});
         const updated = await client.call('settings.update', { theme: 'dark' });
-        expect(updated).toEqual({ theme: 'dark', language: 'system' });
-        expect(await changed).toEqual({ theme: 'dark', language: 'system' });
-        expect(await other.call('settings.get', {})).toEqual({ theme: 'dark', language: 'system' });
+        expect(updated).toEqual({ ...DEFAULT_SETTINGS, theme: 'dark' });
+        expect(await changed).toEqual({ ...DEFAULT_SETTINGS, theme: 'dark' });
+        expect(await other.call('settings.get', {})).toEqual({ ...DEFAULT_SETTINGS, theme: 'dark' });
       } finally {
         other.close();
       }

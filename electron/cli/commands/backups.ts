@@ -10,10 +10,10 @@ import { Repository, RepositoryError, type PointSummary } from '../../engine/rep
 import { CliError, type Command, type CommandContext } from '../command.js';
 import { openHeadlessRuntime } from '../runtime.js';
 
-const repoOption = { repo: { type: 'string' } } as const;
-const repoHelp = '--repo PATH     the repository (default: the one set up with `lifeboat repo init`)';
+export const repoOption = { repo: { type: 'string' } } as const;
+export const repoHelp = '--repo PATH     the repository (default: the one set up with `lifeboat repo init`)';
 
-async function withRuntime<T>(context: CommandContext, work: (engine: Engine, logger: Logger) => Promise<T>): Promise<T> {
+export async function withRuntime<T>(context: CommandContext, work: (engine: Engine, logger: Logger) => Promise<T>): Promise<T> {
   const { engine, logger } = openHeadlessRuntime(context.dataDir);
   try {
     return await work(engine, logger);
@@ -25,7 +25,7 @@ async function withRuntime<T>(context: CommandContext, work: (engine: Engine, lo
   }
 }
 
-function repositoryPath(context: CommandContext, engine: Engine): string {
+export function repositoryPath(context: CommandContext, engine: Engine): string {
   const given = context.values['repo'];
   if (typeof given === 'string' && given.trim() !== '') return resolve(given);
   const configured = engine.defaultRepositoryPath();

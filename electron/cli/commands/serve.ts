@@ -38,7 +38,7 @@ export const serveCommand: Command = {
   ],
   async run({ values, dataDir, json, io, stopRequested }) {
     const port = parsePort(values['port']);
-    const { engine, logger } = openHeadlessRuntime(dataDir, json ? {} : { console: (line) => io.stderr(line) });
+    const { engine, logger } = openHeadlessRuntime(dataDir, { runSchedules: true, ...(json ? {} : { console: (line: string) => io.stderr(line) }) });
     let server;
     try {
       server = await startHeadlessServer({ engine, port, rendererDir, logger });

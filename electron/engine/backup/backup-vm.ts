@@ -41,6 +41,8 @@ export interface BackupDiskProgress {
 
 export interface BackupProgress {
   vm: VmRef;
+  /** The host the VM was found on, once resolved. */
+  host: { id: string; label: string } | null;
   phase: BackupPhase;
   disks: BackupDiskProgress[];
 }
@@ -131,7 +133,7 @@ async function readDisk(
 export async function backupVm(deps: BackupVmDeps, vm: VmRef, options: BackupVmOptions = {}): Promise<BackupVmResult> {
   const signal = options.signal;
   const logger = deps.logger.child({ vm: vm.vmUuid });
-  const progress: BackupProgress = { vm, phase: 'resolving', disks: [] };
+  const progress: BackupProgress = { vm, host: null, phase: 'resolving', disks: [] };
   const emit = (): void => options.onProgress?.({ ...progress, disks: progress.disks.map((d) => ({ ...d })) });
   emit();
 
@@ -148,6 +150,7 @@ export async function backupVm(deps: BackupVmDeps, vm: VmRef, options: BackupVmO
   const hostStatus = inventory.hosts.find((h) => h.hostId === summary.hostId)!;
   const host = deps.clusters.get(vm.clusterId).hosts.find((h) => h.id === summary.hostId)!;
   logger.info('backing up', { name: summary.name, host: host.label, state: summary.state });
+  progress.host = { id: host.id, label: host.label };
 
   const session = await deps.driver.connect(host.spec, {
     secret: host.hasSecret ? await deps.clusters.secretFor(host.id) : null,
@@ -215,7 +218,7 @@ export async function backupVm(deps: BackupVmDeps, vm: VmRef, options: BackupVmO
           id: pointId,
           createdAt,
           completedAt: deps.clock.now().toISOString(),
-          vm: { clusterId: vm.clusterId, vmUuid: vm.vmUuid.toLowerCase(), name: summary.name },
+          vm: { clusterId: vm.clusterId, vmUuid: vm.vmUuid.toLowerCase(), name: summary.name, clusterName: inventory.clusterName },
           sourceHost: { id: host.id, label: host.label, hostname: hostStatus.hostname ?? host.label },
           configXml: run.vmConfig,
           type: incremental ? 'incremental' : 'full',

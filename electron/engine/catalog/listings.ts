@@ -1,5 +1,4 @@
 import type { ClusterSummary } from '../../../shared/model/cluster.js';
-import type { JobSummary } from '../../../shared/model/job.js';
 import type { Catalog } from './catalog.js';
 
 export function listClusters(catalog: Catalog): ClusterSummary[] {
@@ -11,13 +10,4 @@ export function listClusters(catalog: Catalog): ClusterSummary[] {
     )
     .all() as ClusterSummary[];
   return rows;
-}
-
-export function listJobs(catalog: Catalog, limit: number): JobSummary[] {
-  return catalog.db
-    .prepare(
-      `SELECT id, kind, state, title, created_at AS createdAt, finished_at AS finishedAt
-         FROM jobs ORDER BY created_at DESC LIMIT ?`,
-    )
-    .all(limit) as JobSummary[];
 }

@@ -160,7 +160,11 @@ export const manifestSchema = z
     id: uuid,
     createdAt: timestamp,
     completedAt: timestamp,
-    vm: vmRefSchema.extend({ name: z.string().min(1).max(255) }),
+    vm: vmRefSchema.extend({
+      name: z.string().min(1).max(255),
+      /** The cluster's name at backup time: a fresh install rebuilding its catalog shows it again. */
+      clusterName: z.string().min(1).max(255).optional(),
+    }),
     sourceHost: z.object({ id: uuid, label: z.string().min(1).max(255), hostname: z.string().min(1).max(255) }),
     /** The domain XML at backup time (inactive definition), for restore. */
     configXml: z.string().min(1),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../electron/cli/main.js';
+import { LATEST_SCHEMA_VERSION } from '../../../electron/engine/catalog/migrations.js';
 import { makeTempDir } from '../../support/temp.js';
 
 async function run(...argv: string[]) {
@@ -33,7 +34,7 @@ describe('lifeboat CLI', () => {
     try {
       const r = await run('info', '--data-dir', temp.dir, '--json');
       expect(r.code).toBe(0);
-      expect(JSON.parse(r.out)).toMatchObject({ name: 'Lifeboat', dataDir: temp.dir, catalogSchemaVersion: 1, mode: 'headless' });
+      expect(JSON.parse(r.out)).toMatchObject({ name: 'Lifeboat', dataDir: temp.dir, catalogSchemaVersion: LATEST_SCHEMA_VERSION, mode: 'headless' });
     } finally {
       temp.remove();
     }

@@ -182,6 +182,18 @@ export const fakeElectron = {
     showMessageBox: async () => ({ response: 0 }),
   },
   Menu: { buildFromTemplate: (template: unknown) => template, setApplicationMenu: (menu: unknown) => (recorder.menu = menu) },
+  nativeImage: { createFromPath: (path: string) => ({ path }) },
+  Notification: class {
+    static isSupported(): boolean {
+      return false;
+    }
+    show(): void {}
+  },
+  Tray: class {
+    setToolTip(): void {}
+    setContextMenu(): void {}
+    on(): void {}
+  },
   protocol: {
     registerSchemesAsPrivileged: (schemes: unknown[]) => recorder.schemes.push(...schemes),
     handle: (scheme: string, handler: (request: Request) => Promise<Response>) => recorder.protocolHandlers.set(scheme, handler),

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CATALOG_APPLICATION_ID, CatalogError, openCatalog } from '../../../electron/engine/catalog/catalog.js';
 import { LATEST_SCHEMA_VERSION } from '../../../electron/engine/catalog/migrations.js';
 import { readSettings, writeSettings } from '../../../electron/engine/catalog/settings-table.js';
+import { DEFAULT_SETTINGS } from '../../../shared/model/settings.js';
 import { createMemoryLogger } from '../../support/logger.js';
 import { makeTempDir } from '../../support/temp.js';
 
@@ -62,11 +63,16 @@ describe('catalog', () => {
 
   it('keeps settings, with defaults for what was never set', () => {
     const catalog = openCatalog(file, { logger: createMemoryLogger().logger });
-    expect(readSettings(catalog)).toEqual({ theme: 'system', language: 'system' });
-    expect(writeSettings(catalog, { language: 'ja' })).toEqual({ theme: 'system', language: 'ja' });
+    expect(readSettings(catalog)).toEqual(DEFAULT_SETTINGS);
+    expect(writeSettings(catalog, { language: 'ja', concurrency: { global: 8, perHost: 1, perCluster: 4 } })).toEqual({
+      ...DEFAULT_SETTINGS,
+      language: 'ja',
+      concurrency: { global: 8, perHost: 1, perCluster: 4 },
+    });
     catalog.db.prepare("INSERT INTO settings (key, value) VALUES ('theme', '\"neon\"')").run();
+    catalog.db.prepare("UPDATE settings SET value = '{\"global\": 0}' WHERE key = 'concurrency'").run();
     // A stored value this version cannot read falls back to the default instead of breaking the app.
-    expect(readSettings(catalog)).toEqual({ theme: 'system', language: 'ja' });
+    expect(readSettings(catalog)).toEqual({ ...DEFAULT_SETTINGS, language: 'ja' });
     catalog.close();
   });
 });
