@@ -77,13 +77,14 @@ export function planRetention(
     group.sort((a, b) => b.time - a.time || (a.point.id < b.point.id ? 1 : a.point.id > b.point.id ? -1 : 0));
     reasonsByIndex[group[0]!.index]!.add('newest');
     for (const [rank, { index }] of group.entries()) if (rank < policy.keepLast) reasonsByIndex[index]!.add('last');
+    const periods = group.map(({ time }) => periodsOf(time));
     for (const rule of PERIOD_RULES) {
       // A set of the periods already kept rather than "the period of the previous point": correctness then does
       // not rest on wall-clock dates never stepping back at a DST change anywhere.
       const kept = new Set<string>();
-      for (const { time, index } of group) {
+      for (const [rank, { index }] of group.entries()) {
         if (kept.size >= policy[rule.count]) break;
-        const period = periodsOf(time)[rule.period];
+        const period = periods[rank]![rule.period];
         if (kept.has(period)) continue;
         kept.add(period);
         reasonsByIndex[index]!.add(rule.reason);

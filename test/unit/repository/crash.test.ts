@@ -9,20 +9,16 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Repository } from '../../../electron/engine/repository/index.js';
-import { makeTempDir } from '../../support/temp.js';
-import { crashImage, listTree, manualClock, seededRandom, sha256, silentLogger, spawnFixture, waitForExit, waitForLine } from './support.js';
+import { crashImage, initTempRepository, listTree, manualClock, seededRandom, sha256, silentLogger, spawnFixture, waitForExit, waitForLine } from './support.js';
 
 const TRIALS = 20;
 const SEED = 20250301;
 const CHUNK = 64 * 1024;
 
 describe('crash consistency', () => {
-  let temp: ReturnType<typeof makeTempDir>;
-  let repoPath: string;
+  let temp: Awaited<ReturnType<typeof initTempRepository>>;
   beforeAll(async () => {
-    temp = makeTempDir('crash');
-    repoPath = join(temp.dir, 'repo');
-    await Repository.init(repoPath, { clock: manualClock(), logger: silentLogger(), chunkSize: CHUNK });
+    temp = await initTempRepository('crash', CHUNK);
   });
   afterAll(() => temp.remove());
 
@@ -46,7 +42,7 @@ describe('crash consistency', () => {
     };
 
     for (let trial = 0; trial < TRIALS; trial += 1) {
-      const child = spawnFixture('point-writer.ts', [repoPath]);
+      const child = spawnFixture('point-writer.ts', [temp.path]);
       // Every fourth kill comes at any moment from the start: while the writer breaks its predecessor's lock,
       // takes its own, or cleans up temp files. The others come while it stores points.
       if (trial % 4 === 3) await new Promise((resolve) => setTimeout(resolve, random.int(600)));
@@ -58,7 +54,7 @@ describe('crash consistency', () => {
       const exit = await waitForExit(child);
       expect(exit.signal, `trial ${trial}: the writer died on its own`).toBe('SIGKILL');
 
-      const repo = await Repository.open(repoPath, { clock: manualClock(), logger: silentLogger() });
+      const repo = await Repository.open(temp.path, { clock: manualClock(), logger: silentLogger() });
       const { points, damaged } = await repo.points.list();
       expect(damaged.map((d) => d.message), `trial ${trial}`).toEqual([]);
       const listed = new Map(points.map((p) => [p.id, p.path]));
@@ -66,7 +62,7 @@ describe('crash consistency', () => {
       for (const [id, manifestHash] of seen) {
         const path = listed.get(id);
         expect(path, `trial ${trial}: point ${id} vanished`).toBeDefined();
-        expect(sha256(readFileSync(join(repoPath, path ?? ''))), `trial ${trial}: manifest of ${id} changed`).toBe(manifestHash);
+        expect(sha256(readFileSync(join(temp.path, path ?? ''))), `trial ${trial}: manifest of ${id} changed`).toBe(manifestHash);
       }
       const older = [...seen.keys()];
       for (let i = 0; i < Math.min(5, older.length); i += 1) await exportAndCheck(repo, older[random.int(older.length)] ?? '', `trial ${trial}`);
@@ -75,21 +71,21 @@ describe('crash consistency', () => {
       for (const [id, path] of listed) {
         if (seen.has(id)) continue;
         await exportAndCheck(repo, id, `trial ${trial}`);
-        seen.set(id, sha256(readFileSync(join(repoPath, path))));
+        seen.set(id, sha256(readFileSync(join(temp.path, path))));
       }
     }
     // The child wrote points in most trials, so most kills landed in the middle of writing one.
     expect(seen.size).toBeGreaterThan(TRIALS);
 
     // Finally every point again.
-    const reader = await Repository.open(repoPath, { clock: manualClock(), logger: silentLogger() });
+    const reader = await Repository.open(temp.path, { clock: manualClock(), logger: silentLogger() });
     for (const id of seen.keys()) await exportAndCheck(reader, id, 'final pass');
 
     // A writer cleans up after the crashes; the points are all still there.
-    const writer = await Repository.open(repoPath, { clock: manualClock(), logger: silentLogger(), writer: true });
-    expect(readdirSync(join(repoPath, 'tmp'))).toEqual([]);
-    expect(listTree(join(repoPath, 'points')).filter((p) => p.split('/').pop()?.startsWith('.'))).toEqual([]);
-    expect(readdirSync(join(repoPath, 'locks'))).toEqual(['writer.lock']);
+    const writer = await Repository.open(temp.path, { clock: manualClock(), logger: silentLogger(), writer: true });
+    expect(readdirSync(join(temp.path, 'tmp'))).toEqual([]);
+    expect(listTree(join(temp.path, 'points')).filter((p) => p.split('/').pop()?.startsWith('.'))).toEqual([]);
+    expect(readdirSync(join(temp.path, 'locks'))).toEqual(['writer.lock']);
     const after = await writer.points.list();
     expect(new Set(after.points.map((p) => p.id))).toEqual(new Set(seen.keys()));
     await writer.close();

@@ -9,8 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Repository, verifyRepository, type PruneLogLine } from '../../../electron/engine/repository/index.js';
-import { makeTempDir } from '../../support/temp.js';
-import { buildManifest, crashImage, listTree, manualClock, seededRandom, sha256, silentLogger, spawnFixture, storeImage, waitForExit, waitForLine } from './support.js';
+import { buildManifest, crashImage, initTempRepository, listTree, manualClock, seededRandom, sha256, silentLogger, spawnFixture, storeImage, waitForExit, waitForLine } from './support.js';
 
 const TRIALS = 12;
 const SEED = 20250601;
@@ -19,12 +18,9 @@ const KEEP_LAST = 2;
 const VMS = ['a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d', 'b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e'];
 
 describe('retention crash consistency', () => {
-  let temp: ReturnType<typeof makeTempDir>;
-  let repoPath: string;
+  let temp: Awaited<ReturnType<typeof initTempRepository>>;
   beforeAll(async () => {
-    temp = makeTempDir('prune-crash');
-    repoPath = join(temp.dir, 'repo');
-    await Repository.init(repoPath, { clock: manualClock(), logger: silentLogger(), chunkSize: CHUNK });
+    temp = await initTempRepository('prune-crash', CHUNK);
   });
   afterAll(() => temp.remove());
 
@@ -35,7 +31,7 @@ describe('retention crash consistency', () => {
     let interrupted = 0;
 
     const addPoints = async (trial: number): Promise<void> => {
-      const writer = await Repository.open(repoPath, { clock: manualClock(), logger: silentLogger(), writer: true });
+      const writer = await Repository.open(temp.path, { clock: manualClock(), logger: silentLogger(), writer: true });
       for (let i = 0; i < 3; i += 1) {
         const n = trial * 3 + i;
         const seed = `r${n}`;
@@ -50,7 +46,7 @@ describe('retention crash consistency', () => {
     };
 
     const check = async (context: string): Promise<{ pendingPrunes: number; garbage: number }> => {
-      const reader = await Repository.open(repoPath, { clock: manualClock(), logger: silentLogger() });
+      const reader = await Repository.open(temp.path, { clock: manualClock(), logger: silentLogger() });
       const { points, damaged } = await reader.points.list();
       expect(damaged.map((d) => d.message), context).toEqual([]);
       const verified = await verifyRepository(reader, { logger: silentLogger() });
@@ -59,7 +55,7 @@ describe('retention crash consistency', () => {
 
       const listed = new Set(points.map((p) => p.id));
       const logged = new Set(
-        readFileSync(join(repoPath, 'prunes.log'), 'utf8')
+        readFileSync(join(temp.path, 'prunes.log'), 'utf8')
           .split('\n')
           .filter((line) => line !== '')
           .map((line) => (JSON.parse(line) as PruneLogLine).pointId),
@@ -81,13 +77,13 @@ describe('retention crash consistency', () => {
       }
       const referenced = new Set<string>();
       for (const id of listed) for (const chunk of (await reader.points.read(id)).disks[0]!.chunks) if (chunk !== null) referenced.add(chunk);
-      const files = listTree(join(repoPath, 'chunks')).filter((p) => p.includes('/'));
+      const files = listTree(join(temp.path, 'chunks')).filter((p) => p.includes('/'));
       return { pendingPrunes: points.length - VMS.length * KEEP_LAST, garbage: files.length - referenced.size };
     };
 
     for (let trial = 0; trial < TRIALS; trial += 1) {
       await addPoints(trial);
-      const child = spawnFixture('retention-run.ts', [repoPath, String(KEEP_LAST)]);
+      const child = spawnFixture('retention-run.ts', [temp.path, String(KEEP_LAST)]);
       // Kills come while it prunes, while it sweeps, or (every third) at any moment from its start, before it
       // has the lock too.
       const phase = trial % 3;
@@ -105,11 +101,11 @@ describe('retention crash consistency', () => {
     expect(interrupted).toBeGreaterThan(TRIALS / 3);
 
     // An uninterrupted run finishes what the killed ones left: the newest points, exactly their chunks.
-    const child = spawnFixture('retention-run.ts', [repoPath, String(KEEP_LAST)]);
+    const child = spawnFixture('retention-run.ts', [temp.path, String(KEEP_LAST)]);
     await waitForLine(child, 'done');
     expect((await waitForExit(child)).code).toBe(0);
     expect(await check('final run')).toEqual({ pendingPrunes: 0, garbage: 0 });
-    expect(readdirSync(join(repoPath, 'tmp'))).toEqual([]);
-    expect(readdirSync(join(repoPath, 'locks'))).toEqual([]);
+    expect(readdirSync(join(temp.path, 'tmp'))).toEqual([]);
+    expect(readdirSync(join(temp.path, 'locks'))).toEqual([]);
   });
 });

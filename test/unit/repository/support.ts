@@ -10,8 +10,9 @@ import type { Clock } from '../../../electron/engine/clock.js';
 import { createLogger, type Logger } from '../../../electron/engine/logging/logger.js';
 import type { DiskImageResult } from '../../../electron/engine/repository/disk-image-writer.js';
 import { sumDiskStats, type Manifest } from '../../../electron/engine/repository/format.js';
-import type { Repository } from '../../../electron/engine/repository/repository.js';
+import { Repository } from '../../../electron/engine/repository/repository.js';
 import { seededRandom as seededSource } from '../../support/random.js';
+import { makeTempDir } from '../../support/temp.js';
 
 export const MiB = 1024 * 1024;
 
@@ -61,6 +62,14 @@ export const silentLogger = (): Logger => createLogger([]);
 export function manualClock(start = new Date('2025-03-01T10:00:00.000Z')): Clock & { advance(ms: number): void; set(date: Date): void } {
   let now = start.getTime();
   return { now: () => new Date(now), advance: (ms) => (now += ms), set: (date) => (now = date.getTime()) };
+}
+
+/** A new repository (no lock held) in `<temp folder>/repo`, for the tests that hand it to child processes. */
+export async function initTempRepository(prefix: string, chunkSize: number): Promise<{ dir: string; path: string; remove: () => void }> {
+  const temp = makeTempDir(prefix);
+  const path = join(temp.dir, 'repo');
+  await Repository.init(path, { clock: manualClock(), logger: silentLogger(), chunkSize });
+  return { dir: temp.dir, path, remove: temp.remove };
 }
 
 /** Stores a whole disk image through a DiskImageWriter (slots in `order`, default in order) and returns its entry. */
