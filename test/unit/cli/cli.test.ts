@@ -39,4 +39,19 @@ describe('lifeboat CLI', () => {
       temp.remove();
     }
   });
+
+  it('verify checks a repository and run-scheduled says when nothing is due', async () => {
+    const temp = makeTempDir('cli');
+    try {
+      const data = `${temp.dir}/data`;
+      expect((await run('verify', '--data-dir', data)).err).toMatch(/no repository/);
+      expect((await run('repo', 'init', `${temp.dir}/repo`, '--data-dir', data)).code).toBe(0);
+      const verify = await run('verify', '--data-dir', data, '--json');
+      expect(verify.code).toBe(0);
+      expect(JSON.parse(verify.out)).toMatchObject({ pointsChecked: 0, chunksChecked: 0, badChunks: [], damagedManifests: [] });
+      expect(await run('run-scheduled', '--data-dir', data)).toMatchObject({ code: 0, out: 'No schedule is due.' });
+    } finally {
+      temp.remove();
+    }
+  });
 });
