@@ -49,13 +49,22 @@ export async function applyRetention(
       { timeZone: deps.timeZone },
     );
     const doomed = decisions.filter((d) => !d.keep).map((d) => d.pointId);
+    // prunes.log says which policy removed each point: one prune call per distinct policy.
+    const byPolicy = new Map<string, string[]>();
+    for (const decision of decisions) {
+      if (decision.keep) continue;
+      const point = inScope.find((p) => p.id === decision.pointId)!;
+      const policy = deps.retention.policyFor(point.vm.clusterId, point.vm.vmUuid);
+      const reason = `retention keepLast ${policy.keepLast}, keepDaily ${policy.keepDaily}, keepWeekly ${policy.keepWeekly}, keepMonthly ${policy.keepMonthly}`;
+      byPolicy.set(reason, [...(byPolicy.get(reason) ?? []), decision.pointId]);
+    }
     if (doomed.length === 0) {
       context.log('info', `Retention: all ${decisions.length} points are kept`);
       if (options.collectAlways) await collect(repository, context);
       return;
     }
     context.setPhase('pruning');
-    await prunePoints(repository, doomed, { reason: 'retention policy', logger: context.logger });
+    for (const [reason, ids] of byPolicy) await prunePoints(repository, ids, { reason, logger: context.logger, signal: context.signal });
     deps.points.remove(repository.path, doomed);
     context.log('info', `Retention: pruned ${doomed.length} of ${decisions.length} points`);
     deps.onPointsChanged(scope?.clusterId ?? null);
