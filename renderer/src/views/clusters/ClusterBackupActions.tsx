@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { ButtonWithReason } from '../../components/ButtonWithReason.js';
+import { progressFraction, progressPercent } from '../../components/progress-math.js';
 import { BackupIcon } from '../../components/Icons.js';
 import { ErrorNotice } from '../../components/Notices.js';
 import { useMessages } from '../../messages.js';
@@ -70,6 +71,9 @@ export function ClusterBackupStatus(props: { clusterId: string; clusterName: str
   const active = useStore(jobProgress, (state) => activeBackupOf(state.byJob, props.clusterId));
   const startedJob = useStore(jobProgress, (state) => (entry.started ? state.byJob[entry.started.jobId] : undefined));
 
+  const activeFraction = active ? progressFraction(active.bytesDone, active.bytesTotal) : null;
+  const activePercent = activeFraction === null ? null : m.formatPercent(progressPercent(activeFraction) / 100);
+
   const dismissButton = (
     <button type="button" className="button button-small button-quiet" onClick={() => dismiss(props.clusterId)}>
       {m.common.dismiss}
@@ -87,7 +91,7 @@ export function ClusterBackupStatus(props: { clusterId: string; clusterName: str
       {active ? (
         <div className="cluster-backup-running">
           <p className="cluster-backup-line">
-            <span>{active.state === 'queued' ? b.queued(active.title) : b.running(active.title)}</span>
+            <span>{active.state === 'queued' ? b.queued : b.running(activePercent)}</span>
             <a href={hashFor(jobRoute(active.jobId))} aria-label={b.viewJobLabel(props.clusterName)}>
               {b.viewJob}
             </a>

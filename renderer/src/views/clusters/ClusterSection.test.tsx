@@ -71,7 +71,7 @@ describe('ClusterSection backups', () => {
     const stores = withInventory();
     stores.jobProgress.setState({ byJob: { [backupJob.id]: progressOf(4, { bytesDone: 1024 ** 3, bytesTotal: 4 * 1024 ** 3 }) } });
     const html = renderWithStores(stores, <ClusterSection cluster={clusterA} />);
-    expect(html).toContain('Backup running: Office rack');
+    expect(html).toContain('Backup running: 25%');
     expect(html).toContain(`href="#/jobs/${backupJob.id}"`);
     expect(html).toMatch(/role="progressbar" aria-label="Backup of Office rack"[^>]*aria-valuenow="25"/);
   });

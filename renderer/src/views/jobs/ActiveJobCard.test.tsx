@@ -14,7 +14,7 @@ describe('ActiveJobCard', () => {
     expect(html).toContain('aria-label="Progress of Office rack"');
     expect(html).toContain('aria-valuenow="25"');
     expect(html).toContain('aria-valuetext="25%: 512 MiB of 2 GiB"');
-    expect(html).toContain('512 MiB of 2 GiB');
+    expect(html).toContain('512 MiB of 2 GiB (25%)');
     expect(html).toContain('100 MiB/s');
     expect(html).toContain('About 2 min');
     expect(html).toContain('Speed over the last 3 s');

@@ -12,7 +12,6 @@ import { useStores } from '../../stores/index.js';
 import { JOB_LINK_ATTRIBUTE } from './JobHistory.js';
 import { JobItemsTable } from './JobItemsTable.js';
 import { JobLog } from './JobLog.js';
-import { JobProgressSummary } from './JobProgressSummary.js';
 import { JobStateBadge } from './JobStateBadge.js';
 import { isFinalState } from '../../stores/job-progress-store.js';
 
@@ -82,7 +81,8 @@ export function JobDetailPanel(props: { jobId: string; focusOnOpen: boolean; onC
 
   const progress = currentProgress(detail, live);
   const title = detail?.summary.title ?? live?.title ?? null;
-  const running = progress !== null && !isFinalState(progress.state);
+  // The job's card under "Running now" shows its live progress and VMs; the panel does not repeat them.
+  const shownAbove = live !== undefined && !isFinalState(live.state);
 
   let body: ReactNode;
   if (detail === null) {
@@ -97,9 +97,15 @@ export function JobDetailPanel(props: { jobId: string; focusOnOpen: boolean; onC
     body = (
       <>
         <JobFacts summary={detail.summary} progress={shown} />
-        {running ? <JobProgressSummary progress={shown} /> : shown.error ? <JobErrorNotice title={d.jobError} error={shown.error} /> : null}
-        <h3 className="cluster-subheading">{d.itemsHeading}</h3>
-        <JobItemsTable progress={shown} />
+        {shownAbove ? (
+          <p className="muted">{d.liveAbove}</p>
+        ) : (
+          <>
+            {shown.error ? <JobErrorNotice title={d.jobError} error={shown.error} /> : null}
+            <h3 className="cluster-subheading">{d.itemsHeading}</h3>
+            <JobItemsTable progress={shown} />
+          </>
+        )}
         <div className="job-log-header">
           <h3 className="cluster-subheading">{d.logHeading}</h3>
           <button type="button" className="button button-small" onClick={() => void reload()} aria-disabled={status === 'loading'}>

@@ -1,6 +1,7 @@
 // A running job at a glance: the overall bar, bytes read of total, speed, time left, when it began, and the chart.
 import type { ReactNode } from 'react';
 import type { JobProgress } from '../../../../shared/model/job.js';
+import { progressFraction, progressPercent } from '../../components/progress-math.js';
 import { ThroughputChart } from '../../components/ThroughputChart.js';
 import { JobErrorNotice } from './JobErrorNotice.js';
 import { useMessages } from '../../messages.js';
@@ -11,6 +12,7 @@ export function JobProgressSummary(props: { progress: JobProgress }): ReactNode 
   const p = m.jobs.progress;
   const { progress } = props;
   const queued = progress.state === 'queued';
+  const fraction = progressFraction(progress.bytesDone, progress.bytesTotal);
   return (
     <div className="job-progress">
       <JobProgressBar
@@ -24,9 +26,9 @@ export function JobProgressSummary(props: { progress: JobProgress }): ReactNode 
           <div>
             <dt>{p.read}</dt>
             <dd>
-              {progress.bytesTotal > 0
-                ? p.bytesOf(m.formatBytes(progress.bytesDone), m.formatBytes(progress.bytesTotal))
-                : m.formatBytes(progress.bytesDone)}
+              {fraction === null
+                ? m.formatBytes(progress.bytesDone)
+                : p.bytesOf(m.formatBytes(progress.bytesDone), m.formatBytes(progress.bytesTotal), m.formatPercent(progressPercent(fraction) / 100))}
             </dd>
           </div>
           <div>

@@ -58,7 +58,7 @@ function ConcurrencyFields(props: { settings: Settings }): ReactNode {
   };
 
   return (
-    <form noValidate onSubmit={(event) => void onSubmit(event)}>
+    <form className="concurrency-form" noValidate onSubmit={(event) => void onSubmit(event)}>
       <fieldset className="choice-group">
         <legend className="field-label">{s.concurrencyLegend}</legend>
         <div className="field-grid field-grid-3">
