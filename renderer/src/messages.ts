@@ -620,6 +620,8 @@ export const en = {
     damagedTitle: (n: number) =>
       n === 1 ? '1 restore point could not be read' : `${noDecimal.format(n)} restore points could not be read`,
     damagedBody: 'Their files in the repository are damaged. Verify the repository in Settings to check the rest.',
+    damagedEntry: (path: string, message: string) => `${path}: ${message}`,
+    unknownClusterFacts: (vms: number, clusterId: string) => `${count(vms, 'VM', 'VMs')} · cluster ${clusterId}`,
     emptyTitle: 'No restore points yet',
     emptyBody:
       'Backups are kept in a repository: a folder on this computer or on a network share (NAS). ' +

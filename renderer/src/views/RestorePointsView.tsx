@@ -27,7 +27,7 @@ function DamagedPoints(): ReactNode {
       <ul className="damaged-list">
         {damaged.map((entry) => (
           <li key={entry.path}>
-            <code className="selectable">{entry.path}</code>: <span className="selectable">{entry.message}</span>
+            <span className="selectable">{m.restorePoints.damagedEntry(entry.path, entry.message)}</span>
           </li>
         ))}
       </ul>

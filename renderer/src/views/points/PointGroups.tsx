@@ -76,9 +76,8 @@ export function ClusterPointsSection(props: { group: ClusterPoints; catalogKnown
   return (
     <section className="panel cluster-points" aria-labelledby={headingId}>
       <h2 id={headingId}>{group.clusterName ?? r.unknownCluster}</h2>
-      <p className="muted cluster-facts">
-        {r.clusterVmCount(group.vms.length)}
-        {group.clusterName === null ? <> · <code className="selectable">{group.clusterId}</code></> : null}
+      <p className="muted cluster-facts selectable">
+        {group.clusterName === null ? r.unknownClusterFacts(group.vms.length, group.clusterId) : r.clusterVmCount(group.vms.length)}
       </p>
       {props.catalogKnown && !group.inCatalog ? <p className="muted">{r.notInCatalog}</p> : null}
       {group.vms.map((vm) => (
