@@ -20,7 +20,7 @@ function fixedLocation(initial: string): HashLocation & { hash: string } {
 }
 
 describe('createStores + startStores', () => {
-  it('starts the router, follows settings changes, and loads settings and app info', async () => {
+  it('starts the router, follows settings changes and job progress, and loads settings and app info', async () => {
     const client = createFakeEngineClient({
       'settings.get': () => (settingsWith({ theme: 'light', language: 'en' })),
       'app.getInfo': () => appInfo,
@@ -31,14 +31,17 @@ describe('createStores + startStores', () => {
     await flushPromises();
 
     expect(location.hash).toBe('#/clusters');
-    expect(client.subscriptions).toEqual([{ topic: 'settings.changed', filter: {}, active: true }]);
+    expect(client.subscriptions).toEqual([
+      { topic: 'settings.changed', filter: {}, active: true },
+      { topic: 'jobs.progress', filter: {}, active: true },
+    ]);
     // The subscription is made before the settings are read, so no change can fall between the two.
     expect(client.calls.map((call) => call.method)).toEqual(['settings.get', 'app.getInfo']);
     expect(stores.settings.getState().settings).toEqual(settingsWith({ theme: 'light', language: 'en' }));
     expect(stores.app.getState().info).toEqual(appInfo);
 
     stop();
-    expect(client.subscriptions[0]?.active).toBe(false);
+    expect(client.subscriptions.map((subscription) => subscription.active)).toEqual([false, false]);
   });
 
   it('marks the connection lost when it closes, whichever store notices', async () => {

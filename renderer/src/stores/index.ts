@@ -73,15 +73,18 @@ export function createStores(client: EngineClient, options: StoresOptions): Stor
 
 /**
  * Starts what the whole window needs from the first moment: the router, the settings (the theme depends on them)
- * and their change events, and the app info. Returns a function that stops following the location and events.
+ * and their change events, the app info, and the jobs' live progress (shown in more than one view, and kept
+ * across view changes so a job that ends meanwhile is not missed). Returns a function that stops all that.
  */
 export function startStores(stores: Stores): () => void {
   const stopRouter = stores.navigation.getState().start();
   // Subscribe before loading, so a change made in another window between the two is not missed.
   const stopWatchingSettings = stores.settings.getState().watch();
+  const stopWatchingProgress = stores.jobProgress.getState().watch();
   void stores.settings.getState().load();
   void stores.app.getState().loadInfo();
   return () => {
+    stopWatchingProgress();
     stopWatchingSettings();
     stopRouter();
   };

@@ -8,12 +8,12 @@ import { ErrorNotice, LoadingNotice } from '../../components/Notices.js';
 import { JobErrorNotice } from './JobErrorNotice.js';
 import { useMessages } from '../../messages.js';
 import { currentProgress } from '../../stores/job-detail-store.js';
+import { isFinalState } from '../../stores/job-progress-store.js';
 import { useStores } from '../../stores/index.js';
 import { JOB_LINK_ATTRIBUTE } from './JobHistory.js';
 import { JobItemsTable } from './JobItemsTable.js';
 import { JobLog } from './JobLog.js';
 import { JobStateBadge } from './JobStateBadge.js';
-import { isFinalState } from '../../stores/job-progress-store.js';
 
 function JobFacts(props: { summary: JobSummary; progress: JobProgress }): ReactNode {
   const m = useMessages();
