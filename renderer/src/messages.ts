@@ -249,7 +249,7 @@ export const en = {
       weekly: 'On chosen days of the week',
     } satisfies Record<ScheduleKind, string>,
     timeLabel: 'Start time',
-    timeHint: 'The time on this computer. Lifeboat must be running (in the tray, say) for a schedule to start.',
+    timeHint: 'The time of the computer Lifeboat runs on, which must be running then (in the tray, say) for the backup to start.',
     daysLegend: 'Days',
     /** Indexed by the contract's day number: 0 is Sunday. */
     weekdays: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const,
