@@ -573,6 +573,7 @@ export const en = {
       keep: 'Keep running',
       sending: 'Cancelling…',
       failed: 'The job could not be cancelled.',
+      alreadyEnded: 'The job has already ended: there is nothing left to cancel.',
       sent: (title: string) => `Cancelling ${title}.`,
     },
     kinds: {

@@ -32,7 +32,14 @@ export function CancelJobDialog(): ReactNode {
             <p>{c.body}</p>
             <p>{c.kept}</p>
           </div>
-          {cancellation.error ? <ErrorNotice title={c.failed} error={cancellation.error} /> : null}
+          {cancellation.error?.code === 'not_found' ? (
+            // The engine knows only queued and running jobs by then.
+            <p className="notice notice-error" role="alert">
+              {c.alreadyEnded}
+            </p>
+          ) : cancellation.error ? (
+            <ErrorNotice title={c.failed} error={cancellation.error} />
+          ) : null}
           <div className="modal-actions">
             <button type="button" className="button" onClick={dismissCancel}>
               {c.keep}
