@@ -11,7 +11,7 @@ import { currentProgress } from '../../stores/job-detail-store.js';
 import { isFinalState } from '../../stores/job-progress-store.js';
 import { useStores } from '../../stores/index.js';
 import { JOB_LINK_ATTRIBUTE } from './JobHistory.js';
-import { JobItemsTable } from './JobItemsTable.js';
+import { hasItems, JobItemsTable } from './JobItemsTable.js';
 import { JobLog } from './JobLog.js';
 import { JobStateBadge } from './JobStateBadge.js';
 
@@ -102,8 +102,12 @@ export function JobDetailPanel(props: { jobId: string; focusOnOpen: boolean; onC
         ) : (
           <>
             {shown.error ? <JobErrorNotice title={d.jobError} error={shown.error} /> : null}
-            <h3 className="cluster-subheading">{d.itemsHeading}</h3>
-            <JobItemsTable progress={shown} />
+            {hasItems(shown) ? (
+              <>
+                <h3 className="cluster-subheading">{d.itemsHeading}</h3>
+                <JobItemsTable progress={shown} />
+              </>
+            ) : null}
           </>
         )}
         <div className="job-log-header">

@@ -78,10 +78,15 @@ function ItemRow(props: { item: JobItem }): ReactNode {
   );
 }
 
+/** Whether a job is made of VMs (backups and restores are; verify and prune work on the repository as a whole). */
+export function hasItems(progress: JobProgress): boolean {
+  return progress.kind === 'backup' || progress.kind === 'restore';
+}
+
 export function JobItemsTable(props: { progress: JobProgress }): ReactNode {
   const m = useMessages();
   const i = m.jobs.items;
-  if (props.progress.items.length === 0) return <p className="muted">{i.none}</p>;
+  if (props.progress.items.length === 0) return hasItems(props.progress) ? <p className="muted">{i.none}</p> : null;
   return (
     <div className="table-scroll" tabIndex={0} role="group" aria-label={i.caption(props.progress.title)}>
       <table className="data-table compact job-items">
