@@ -11,17 +11,23 @@ import {
   DomainEventId,
   MIN_CHECKPOINT_BYTES,
   MIN_DOMAIN_BYTES,
+  MIN_INTERFACE_BYTES,
+  MIN_NETWORK_BYTES,
   MIN_POOL_BYTES,
   MIN_VOL_BYTES,
   REMOTE_AUTH_TYPE_LIST_MAX,
   REMOTE_DOMAIN_CHECKPOINT_LIST_MAX,
   REMOTE_DOMAIN_JOB_STATS_MAX,
   REMOTE_DOMAIN_LIST_MAX,
+  REMOTE_INTERFACE_LIST_MAX,
+  REMOTE_NETWORK_LIST_MAX,
   REMOTE_STORAGE_POOL_LIST_MAX,
   REMOTE_STORAGE_VOL_LIST_MAX,
   REMOTE_PROGRAM,
   RemoteProcedure,
   StorageVolStreamFlags,
+  type InterfaceRef,
+  type NetworkRef,
   type StoragePoolRef,
   type StorageVolRef,
   type TypedParamValue,
@@ -29,6 +35,8 @@ import {
   procedureName,
   readCheckpoint,
   readDomain,
+  readInterface,
+  readNetwork,
   readPool,
   readString,
   readTypedParam,
@@ -36,6 +44,8 @@ import {
   uuidToBytes,
   writeCheckpoint,
   writeDomain,
+  writeInterface,
+  writeNetwork,
   writePool,
   writeString,
   writeVol,
@@ -269,6 +279,29 @@ export class LibvirtApi {
     return this.invoke(RemoteProcedure.CONNECT_GET_CAPABILITIES, null, decodeStringRet, options);
   }
 
+  /**
+   * What the hypervisor offers for one kind of guest (`virsh domcapabilities`): firmware, devices, CPU modes. Each
+   * argument may be null for the host's default.
+   */
+  getDomainCapabilities(
+    query: { emulator?: string | null; arch?: string | null; machine?: string | null; virtType?: string | null } = {},
+    flags = 0,
+    options?: CallOptions,
+  ): Promise<string> {
+    return this.invoke(
+      RemoteProcedure.CONNECT_GET_DOMAIN_CAPABILITIES,
+      (w) => {
+        w.writeOptional(query.emulator ?? null, writeString);
+        w.writeOptional(query.arch ?? null, writeString);
+        w.writeOptional(query.machine ?? null, writeString);
+        w.writeOptional(query.virtType ?? null, writeString);
+        w.writeUint(flags);
+      },
+      decodeStringRet,
+      options,
+    );
+  }
+
   // ---- Domains ----
 
   /** All domains matching ListAllDomainsFlags (0: every domain, running or not). */
@@ -344,6 +377,16 @@ export class LibvirtApi {
   /** Removes a persistent definition; DomainUndefineFlags.CHECKPOINTS_METADATA is needed when it has checkpoints. */
   domainUndefine(domain: DomainRef, flags = 0, options?: CallOptions): Promise<void> {
     return this.invoke(RemoteProcedure.DOMAIN_UNDEFINE_FLAGS, domainFlagsArgs(domain, flags), null, options);
+  }
+
+  /** Whether a shut-off domain has a managed save image (starting it would resume that saved state). */
+  domainHasManagedSaveImage(domain: DomainRef, flags = 0, options?: CallOptions): Promise<boolean> {
+    return this.invoke(RemoteProcedure.DOMAIN_HAS_MANAGED_SAVE_IMAGE, domainFlagsArgs(domain, flags), (r) => r.readInt() !== 0, options);
+  }
+
+  /** How many snapshots the domain has (virDomainSnapshotNum). */
+  domainSnapshotNum(domain: DomainRef, flags = 0, options?: CallOptions): Promise<number> {
+    return this.invoke(RemoteProcedure.DOMAIN_SNAPSHOT_NUM, domainFlagsArgs(domain, flags), (r) => r.readInt(), options);
   }
 
   /** Sizes of one disk, by target (`vda`) or source path. */
@@ -509,6 +552,63 @@ export class LibvirtApi {
   storageVolDownload(vol: StorageVolRef, transfer: VolumeTransferOptions = {}, options: CallOptions = {}): Promise<LibvirtDownloadStream> {
     const sparse = transfer.sparse ?? false;
     return this.client.openDownload(RemoteProcedure.STORAGE_VOL_DOWNLOAD, encodeVolTransfer(vol, transfer), { ...options, sparse });
+  }
+
+  // ---- Networks and host interfaces ----
+
+  /** The host's libvirt virtual networks matching ListAllNetworksFlags (0: all). */
+  listAllNetworks(flags = 0, options?: CallOptions): Promise<NetworkRef[]> {
+    return this.invoke(
+      RemoteProcedure.CONNECT_LIST_ALL_NETWORKS,
+      (w) => w.writeInt(1).writeUint(flags),
+      (r) => {
+        const networks = r.readArray(REMOTE_NETWORK_LIST_MAX, readNetwork, MIN_NETWORK_BYTES);
+        r.readUint();
+        return networks;
+      },
+      options,
+    );
+  }
+
+  networkGetXmlDesc(network: NetworkRef, flags = 0, options?: CallOptions): Promise<string> {
+    return this.invoke(
+      RemoteProcedure.NETWORK_GET_XML_DESC,
+      (w) => {
+        writeNetwork(w, network);
+        w.writeUint(flags);
+      },
+      decodeStringRet,
+      options,
+    );
+  }
+
+  /**
+   * The host's network interfaces (physical NICs, bridges, bonds) matching ListAllInterfacesFlags (0: all). Needs
+   * the host's interface driver; without one libvirt answers VIR_ERR_NO_SUPPORT.
+   */
+  listAllInterfaces(flags = 0, options?: CallOptions): Promise<InterfaceRef[]> {
+    return this.invoke(
+      RemoteProcedure.CONNECT_LIST_ALL_INTERFACES,
+      (w) => w.writeInt(1).writeUint(flags),
+      (r) => {
+        const interfaces = r.readArray(REMOTE_INTERFACE_LIST_MAX, readInterface, MIN_INTERFACE_BYTES);
+        r.readUint();
+        return interfaces;
+      },
+      options,
+    );
+  }
+
+  interfaceGetXmlDesc(iface: InterfaceRef, flags = 0, options?: CallOptions): Promise<string> {
+    return this.invoke(
+      RemoteProcedure.INTERFACE_GET_XML_DESC,
+      (w) => {
+        writeInterface(w, iface);
+        w.writeUint(flags);
+      },
+      decodeStringRet,
+      options,
+    );
   }
 
   // ---- Checkpoints and backup ----

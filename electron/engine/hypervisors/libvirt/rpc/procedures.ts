@@ -17,6 +17,8 @@ export const REMOTE_DOMAIN_LIST_MAX = 16_384;
 export const REMOTE_STORAGE_POOL_LIST_MAX = 16_384;
 export const REMOTE_STORAGE_VOL_LIST_MAX = 16_384;
 export const REMOTE_DOMAIN_CHECKPOINT_LIST_MAX = 16_384;
+export const REMOTE_NETWORK_LIST_MAX = 16_384;
+export const REMOTE_INTERFACE_LIST_MAX = 16_384;
 export const REMOTE_AUTH_TYPE_LIST_MAX = 20;
 export const REMOTE_DOMAIN_JOB_STATS_MAX = 64;
 export const VIR_UUID_BUFLEN = 16;
@@ -35,6 +37,7 @@ export const RemoteProcedure = {
   DOMAIN_GET_INFO: 16,
   DOMAIN_LOOKUP_BY_NAME: 23,
   DOMAIN_LOOKUP_BY_UUID: 24,
+  NETWORK_GET_XML_DESC: 43,
   CONNECT_GET_HOSTNAME: 59,
   CONNECT_SUPPORTS_FEATURE: 60,
   AUTH_LIST: 66,
@@ -49,7 +52,10 @@ export const RemoteProcedure = {
   STORAGE_VOL_GET_INFO: 98,
   STORAGE_VOL_GET_XML_DESC: 99,
   STORAGE_VOL_GET_PATH: 100,
+  INTERFACE_GET_XML_DESC: 130,
   CONNECT_GET_LIB_VERSION: 157,
+  DOMAIN_HAS_MANAGED_SAVE_IMAGE: 183,
+  DOMAIN_SNAPSHOT_NUM: 187,
   DOMAIN_GET_JOB_INFO: 163,
   DOMAIN_ABORT_JOB: 164,
   DOMAIN_GET_BLOCK_INFO: 194,
@@ -60,10 +66,13 @@ export const RemoteProcedure = {
   CONNECT_LIST_ALL_DOMAINS: 273,
   CONNECT_LIST_ALL_STORAGE_POOLS: 281,
   STORAGE_POOL_LIST_ALL_VOLUMES: 282,
+  CONNECT_LIST_ALL_NETWORKS: 283,
+  CONNECT_LIST_ALL_INTERFACES: 284,
   DOMAIN_GET_JOB_STATS: 298,
   CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY: 316,
   CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY: 317,
   DOMAIN_EVENT_CALLBACK_LIFECYCLE: 318,
+  CONNECT_GET_DOMAIN_CAPABILITIES: 342,
   DOMAIN_DEFINE_XML_FLAGS: 350,
   DOMAIN_CHECKPOINT_CREATE_XML: 411,
   DOMAIN_CHECKPOINT_GET_XML_DESC: 412,
@@ -162,6 +171,10 @@ export const StorageVolType = { FILE: 0, BLOCK: 1, DIR: 2, NETWORK: 3, NETDIR: 4
 export const StoragePoolState = { INACTIVE: 0, BUILDING: 1, RUNNING: 2, DEGRADED: 3, INACCESSIBLE: 4 } as const;
 /** virConnectListAllStoragePoolsFlags (the common ones). */
 export const ListAllStoragePoolsFlags = { INACTIVE: 1, ACTIVE: 2, PERSISTENT: 4, TRANSIENT: 8, AUTOSTART: 16, NO_AUTOSTART: 32 } as const;
+/** virConnectListAllNetworksFlags. */
+export const ListAllNetworksFlags = { INACTIVE: 1, ACTIVE: 2, PERSISTENT: 4, TRANSIENT: 8, AUTOSTART: 16, NO_AUTOSTART: 32 } as const;
+/** virConnectListAllInterfacesFlags. */
+export const ListAllInterfacesFlags = { INACTIVE: 1, ACTIVE: 2 } as const;
 /** virDomainEventID. */
 export const DomainEventId = { LIFECYCLE: 0 } as const;
 /** virDomainEventType (the `event` of a lifecycle event). */
@@ -204,6 +217,18 @@ export interface StorageVolRef {
   name: string;
   /** libvirt's volume key; for file-based pools, the path. */
   key: string;
+}
+
+/** remote_nonnull_network. */
+export interface NetworkRef {
+  name: string;
+  uuid: string;
+}
+
+/** remote_nonnull_interface: a host network interface, by name and MAC address. */
+export interface InterfaceRef {
+  name: string;
+  mac: string;
 }
 
 /** remote_nonnull_domain_checkpoint. */
@@ -263,6 +288,25 @@ export function readVol(r: XdrReader): StorageVolRef {
   return { pool: readString(r), name: readString(r), key: readString(r) };
 }
 
+export function writeNetwork(w: XdrWriter, network: NetworkRef): void {
+  writeString(w, network.name);
+  w.writeFixedOpaque(uuidToBytes(network.uuid), VIR_UUID_BUFLEN);
+}
+
+export function readNetwork(r: XdrReader): NetworkRef {
+  const name = readString(r);
+  return { name, uuid: uuidToString(r.readFixedOpaque(VIR_UUID_BUFLEN)) };
+}
+
+export function writeInterface(w: XdrWriter, iface: InterfaceRef): void {
+  writeString(w, iface.name);
+  writeString(w, iface.mac);
+}
+
+export function readInterface(r: XdrReader): InterfaceRef {
+  return { name: readString(r), mac: readString(r) };
+}
+
 export function writeCheckpoint(w: XdrWriter, checkpoint: CheckpointRef): void {
   writeString(w, checkpoint.name);
   writeDomain(w, checkpoint.domain);
@@ -277,6 +321,8 @@ export function readCheckpoint(r: XdrReader): CheckpointRef {
 export const MIN_DOMAIN_BYTES = 4 + VIR_UUID_BUFLEN + 4;
 export const MIN_POOL_BYTES = 4 + VIR_UUID_BUFLEN;
 export const MIN_VOL_BYTES = 12;
+export const MIN_NETWORK_BYTES = 4 + VIR_UUID_BUFLEN;
+export const MIN_INTERFACE_BYTES = 8;
 export const MIN_CHECKPOINT_BYTES = 4 + MIN_DOMAIN_BYTES;
 
 /** virTypedParameterType as the remote_typed_param_value union discriminant. */
