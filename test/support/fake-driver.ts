@@ -14,6 +14,47 @@ export function scriptedVm(uuid: string, name: string, overrides: Partial<VmOnHo
   return { uuid, name, state: 'running', active: true, persistent: true, vcpus: 1, memoryBytes: 64 * 2 ** 20, disks: [], ...overrides };
 }
 
+/** The restore side of a session, which this driver does not script (restore has its own fake host). */
+function restoreUnsupported(): Pick<
+  HostSession,
+  | 'listStoragePools'
+  | 'listNetworks'
+  | 'listBridges'
+  | 'findVolumeByPath'
+  | 'findVolume'
+  | 'createVolume'
+  | 'uploadVolume'
+  | 'deleteVolume'
+  | 'findVm'
+  | 'defineVm'
+  | 'startVm'
+  | 'undefineVm'
+  | 'forgetCheckpoints'
+  | 'capabilities'
+  | 'firmwareImages'
+> {
+  const no = async (): Promise<never> => {
+    throw new HypervisorError('unsupported', 'the scripted driver does not restore; restores are tested against the lab');
+  };
+  return {
+    listStoragePools: no,
+    listNetworks: no,
+    listBridges: no,
+    findVolumeByPath: no,
+    findVolume: no,
+    createVolume: no,
+    uploadVolume: no,
+    deleteVolume: no,
+    findVm: no,
+    defineVm: no,
+    startVm: no,
+    undefineVm: no,
+    forgetCheckpoints: no,
+    capabilities: no,
+    firmwareImages: no,
+  };
+}
+
 export class ScriptedDriver implements HypervisorDriver {
   readonly kind = 'scripted';
   readonly hosts = new Map<string, ScriptedHost>();
@@ -76,6 +117,7 @@ export class ScriptedDriver implements HypervisorDriver {
       startBackup: async () => {
         throw new HypervisorError('unsupported', 'the scripted driver does not back up; backups are tested against the lab');
       },
+      ...restoreUnsupported(),
       onChange: (listener) => {
         listeners.add(listener);
         return () => listeners.delete(listener);

@@ -83,6 +83,109 @@ export interface BackupRun {
   cancel(): Promise<void>;
 }
 
+/** A storage pool of a host, with its room (libvirt: `virsh pool-list --details`). */
+export interface StoragePool {
+  name: string;
+  uuid: string;
+  /** The pool's kind (libvirt: `dir`, `fs`, `netfs`, `logical`, `disk`, `iscsi`, `rbd` ...). */
+  type: string;
+  /** Running: volumes can be created in it now. */
+  active: boolean;
+  capacityBytes: number;
+  allocationBytes: number;
+  /** Free space for new volumes. */
+  availableBytes: number;
+  /** Where its volumes live on the host (a folder, a volume group's /dev path), or null (network pools). */
+  path: string | null;
+  /** Volumes are files on the host (dir, fs, netfs): qcow2 images can be stored in them. */
+  fileBased: boolean;
+}
+
+/** A virtual network of a host (libvirt: `virsh net-list --all`), what an interface of type `network` joins. */
+export interface HostNetwork {
+  name: string;
+  /** The Linux bridge it puts guests on, or null (macvtap or hostdev forwarding). */
+  bridge: string | null;
+  active: boolean;
+}
+
+/** A bridge device of the host (libvirt: `virsh iface-list --all`), what an interface of type `bridge` joins. */
+export interface HostBridge {
+  name: string;
+  active: boolean;
+}
+
+/** A storage volume: where a restored disk is written. */
+export interface VolumeRef {
+  pool: string;
+  name: string;
+}
+
+export type VolumeFormat = 'qcow2' | 'raw';
+
+export interface VolumeInfo extends VolumeRef {
+  /** Its path on the host (a file or a block device), what a domain's disk source names. */
+  path: string;
+  /** The pool's type, so a disk source can say file, block or volume. */
+  poolType: string;
+}
+
+export interface CreateVolumeRequest extends VolumeRef {
+  /**
+   * `raw`: a sparse volume of `capacityBytes`, filled by uploadVolume with the guest's bytes. `qcow2`: an empty file
+   * (file-based pools only) that uploadVolume fills with a complete qcow2 image, container and all.
+   */
+  format: VolumeFormat;
+  capacityBytes: number;
+}
+
+/** What an upload carries, in volume order: bytes, or a run of zeros the host leaves unallocated. */
+export type VolumeData = { kind: 'data'; data: Buffer } | { kind: 'hole'; length: number };
+
+export interface UploadVolumeOptions {
+  signal?: AbortSignal;
+  /** Told after each piece is handed to the connection, with the volume bytes covered so far (data and holes). */
+  onProgress?: (bytesCovered: number) => void;
+}
+
+/** A VM definition on one host, found by name or UUID. */
+export interface VmDefinition {
+  uuid: string;
+  name: string;
+  state: VmState;
+  /** Running or paused now. */
+  active: boolean;
+  persistent: boolean;
+  /** A saved memory state (libvirt managed save) that the next start would resume. */
+  hasSavedState: boolean;
+  /** Snapshots the hypervisor keeps for it. */
+  snapshots: number;
+}
+
+/** One kind of guest the host can run (libvirt capabilities `<guest>`). */
+export interface GuestCapability {
+  osType: string;
+  arch: string;
+  /** The emulator binary for this arch, when the host names one. */
+  emulator: string | null;
+  /** Machine types, with aliases (`pc`, `q35`) and their canonical names. */
+  machines: string[];
+  /** Virtualization types offered for this arch (`kvm`, `qemu`), each with its own emulator when it differs. */
+  virtTypes: { type: string; emulator: string | null }[];
+}
+
+export interface HostCapabilities {
+  /** Security drivers of the host (`selinux`, `apparmor`, `dac`, `none`). */
+  securityModels: string[];
+  guests: GuestCapability[];
+}
+
+export interface UndefineVmOptions {
+  /** Also delete the VM's UEFI variable store (a VM we created); otherwise it is kept. */
+  removeNvram?: boolean;
+  signal?: AbortSignal;
+}
+
 export interface HostSession {
   info(signal?: AbortSignal): Promise<HostInfo>;
   listVms(signal?: AbortSignal): Promise<VmOnHost[]>;
@@ -95,6 +198,38 @@ export interface HostSession {
    * follow a live migration); falls back to a full backup, saying why, when the chain cannot continue.
    */
   startBackup(request: BackupRequest): Promise<BackupRun>;
+  /** The host's storage pools with their free space. */
+  listStoragePools(signal?: AbortSignal): Promise<StoragePool[]>;
+  /** The host's virtual networks. */
+  listNetworks(signal?: AbortSignal): Promise<HostNetwork[]>;
+  /** The host's bridges; null when the host cannot list its interfaces (no interface driver). */
+  listBridges(signal?: AbortSignal): Promise<HostBridge[] | null>;
+  /** The volume at a path on the host, or null when no pool holds one there. */
+  findVolumeByPath(path: string, signal?: AbortSignal): Promise<VolumeInfo | null>;
+  /** The volume, or null when the pool has none by that name. Fails `not_found` when the pool does not exist. */
+  findVolume(volume: VolumeRef, signal?: AbortSignal): Promise<VolumeInfo | null>;
+  /** Creates a volume; `conflict` when one by that name exists, `no_space` when the pool is full. */
+  createVolume(request: CreateVolumeRequest, signal?: AbortSignal): Promise<VolumeInfo>;
+  /**
+   * Writes a volume from its start through the hypervisor's own data channel (libvirt: a sparse stream), holes left
+   * unallocated. Resolves once the host has confirmed every byte.
+   */
+  uploadVolume(volume: VolumeRef, data: AsyncIterable<VolumeData>, options?: UploadVolumeOptions): Promise<void>;
+  /** Deletes a volume; `not_found` when it is not there. */
+  deleteVolume(volume: VolumeRef, signal?: AbortSignal): Promise<void>;
+  /** A VM defined on this host, by UUID or name; null when there is none. */
+  findVm(query: { uuid?: string; name?: string }, signal?: AbortSignal): Promise<VmDefinition | null>;
+  /** Defines (or, for an existing UUID, redefines) a persistent VM from its configuration. */
+  defineVm(config: string, signal?: AbortSignal): Promise<{ uuid: string; name: string }>;
+  startVm(vmUuid: string, signal?: AbortSignal): Promise<void>;
+  /** Removes a shut-off VM's definition (its disks are left alone). */
+  undefineVm(vmUuid: string, options?: UndefineVmOptions): Promise<void>;
+  /** Forgets the VM's Lifeboat checkpoints (metadata only): after its disks were replaced, they name bitmaps no disk has. */
+  forgetCheckpoints(vmUuid: string, signal?: AbortSignal): Promise<void>;
+  /** What the host can run: guest architectures, machine types, emulators, security drivers. */
+  capabilities(signal?: AbortSignal): Promise<HostCapabilities>;
+  /** The UEFI/BIOS firmware images the host offers for one kind of guest (empty when it lists none). */
+  firmwareImages(query: { arch: string; virtType: string; machine: string | null }, signal?: AbortSignal): Promise<string[]>;
   /** Resolves once the session has ended: with the error that ended it, or null after close(). */
   readonly ended: Promise<Error | null>;
   close(): Promise<void>;
@@ -121,6 +256,12 @@ export const HYPERVISOR_ERROR_CODES = [
   'host_key_unknown',
   'host_key_mismatch',
   'not_found',
+  /** The name (VM, volume) is taken. */
+  'conflict',
+  /** The storage pool has no room left. */
+  'no_space',
+  /** The object is in a state that forbids the operation (a running VM asked to be replaced, a pool not running). */
+  'invalid_state',
   'unsupported',
   'protocol',
   'hypervisor',

@@ -1,5 +1,5 @@
 // The libvirt driver through the shared driver suite, against the lab, over each transport.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -74,6 +74,23 @@ for (const [transport, spec] of Object.entries(specs)) {
         temp.remove();
       }
       return uuid;
+    },
+    pool: HOST.poolName,
+    readVolume(volume) {
+      const temp = makeTempDir('driver-suite-volume');
+      try {
+        const file = join(temp.dir, 'volume');
+        virsh(lab, HOST.name, 'vol-download', '--pool', volume.pool, volume.name, file);
+        return readFileSync(file);
+      } finally {
+        temp.remove();
+      }
+    },
+    vmConfig: (name, uuid) =>
+      `<domain type='qemu'><name>${name}</name><uuid>${uuid}</uuid><memory unit='MiB'>32</memory><vcpu>1</vcpu>` +
+      `<os><type arch='x86_64'>hvm</type></os><devices><memballoon model='none'/></devices></domain>`,
+    stopVm: (name) => {
+      virsh(lab, HOST.name, 'destroy', name);
     },
   });
 }

@@ -38,7 +38,8 @@ const UNIT_BYTES: Readonly<Record<string, number>> = {
   b: 1, bytes: 1, k: 1024, kib: 1024, kb: 1000, m: 2 ** 20, mib: 2 ** 20, mb: 1e6, g: 2 ** 30, gib: 2 ** 30, gb: 1e9, t: 2 ** 40, tib: 2 ** 40, tb: 1e12,
 };
 
-function children(parent: Element, name: string): Element[] {
+/** The child elements of `parent` named `name`, in document order. */
+export function children(parent: Element, name: string): Element[] {
   const out: Element[] = [];
   for (let node = parent.firstChild; node; node = node.nextSibling) {
     if (node.nodeType === 1 && (node as Element).tagName === name) out.push(node as Element);
@@ -46,16 +47,18 @@ function children(parent: Element, name: string): Element[] {
   return out;
 }
 
-function child(parent: Element, name: string): Element | null {
+export function child(parent: Element, name: string): Element | null {
   return children(parent, name)[0] ?? null;
 }
 
-function text(element: Element | null): string | null {
+/** Trimmed text content, or null when empty or missing. */
+export function text(element: Element | null): string | null {
   const value = element?.textContent?.trim();
   return value ? value : null;
 }
 
-function attr(element: Element | null, name: string): string | null {
+/** An attribute's value, or null when empty or missing. */
+export function attr(element: Element | null, name: string): string | null {
   const value = element?.getAttribute(name);
   return value ? value : null;
 }

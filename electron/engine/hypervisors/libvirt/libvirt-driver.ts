@@ -13,18 +13,33 @@ import {
   type BackupRequest,
   type BackupRun,
   type CheckpointRecord,
+  type CreateVolumeRequest,
+  type HostBridge,
+  type HostCapabilities,
   type HostChange,
   type HostConnectOptions,
   type HostInfo,
+  type HostNetwork,
   type HostSession,
   type HypervisorDriver,
+  type StoragePool,
+  type UndefineVmOptions,
+  type UploadVolumeOptions,
+  type VmDefinition,
   type VmOnHost,
+  type VolumeData,
+  type VolumeInfo,
+  type VolumeRef,
 } from '../driver.js';
-import { checkpointXml, checkpointXmlWithoutParent, parseRunningBackup, pullBackupXml } from './backup-xml.js';
+import { FILE_POOL_TYPES, parseCapabilitiesXml, parseFirmwareImages, parseInterfaceXml, parseNetworkXml, parsePoolXml } from './host-xml.js';
+import { checkpointXml, checkpointXmlWithoutParent, parseRunningBackup, pullBackupXml, xmlEscape } from './backup-xml.js';
 import { parseDomainXml } from './domain-xml.js';
 import {
   CheckpointCreateFlags,
+  CheckpointDeleteFlags,
+  DomainDefineFlags,
   DomainState,
+  DomainUndefineFlags,
   DomainXmlFlags,
   HostKeyMismatchError,
   HostKeyUnknownError,
@@ -33,7 +48,11 @@ import {
   LibvirtError,
   LibvirtTimeoutError,
   ListAllDomainsFlags,
+  ListAllInterfacesFlags,
+  ListAllNetworksFlags,
+  ListAllStoragePoolsFlags,
   SshAuthError,
+  StoragePoolState,
   VirErrorCode,
   isLibvirtError,
   lifecycleEventName,
@@ -43,6 +62,9 @@ import {
   type LibvirtConnection,
   type LibvirtTransportSpec,
   type SshTransportConnection,
+  type StoragePoolRef,
+  type StorageVolRef,
+  streamHole,
 } from './rpc/index.js';
 
 /**
@@ -141,6 +163,24 @@ async function transportFor(spec: HostSpec, secret: string | null): Promise<Libv
   }
 }
 
+const NOT_FOUND_CODES: ReadonlySet<number> = new Set([
+  VirErrorCode.VIR_ERR_NO_DOMAIN,
+  VirErrorCode.VIR_ERR_NO_STORAGE_POOL,
+  VirErrorCode.VIR_ERR_NO_STORAGE_VOL,
+  VirErrorCode.VIR_ERR_NO_NETWORK,
+]);
+
+/** What a libvirt error means to the layers above. */
+function libvirtErrorCode(error: LibvirtError): HypervisorError['code'] {
+  if (NOT_FOUND_CODES.has(error.code)) return 'not_found';
+  if (error.code === VirErrorCode.VIR_ERR_AUTH_FAILED) return 'auth_failed';
+  if (error.code === VirErrorCode.VIR_ERR_STORAGE_VOL_EXIST || error.code === VirErrorCode.VIR_ERR_DOM_EXIST) return 'conflict';
+  // ENOSPC reaches us as a system error's text ("No space left on device"), or a quota's.
+  if (/no space left|disk quota exceeded|not enough space|insufficient space/i.test(error.message)) return 'no_space';
+  if (error.code === VirErrorCode.VIR_ERR_OPERATION_INVALID) return 'invalid_state';
+  return 'hypervisor';
+}
+
 /** Turns the protocol client's errors into the driver's codes, with the host named in the message. */
 export function toHypervisorError(error: unknown, where: string): HypervisorError {
   if (error instanceof HypervisorError) return error;
@@ -165,11 +205,7 @@ export function toHypervisorError(error: unknown, where: string): HypervisorErro
     const code = error.kind === 'connect-timeout' ? 'timeout' : 'unreachable';
     return new HypervisorError(code, `${where}: ${error.message}`, { cause: error });
   }
-  if (isLibvirtError(error, VirErrorCode.VIR_ERR_NO_DOMAIN)) return new HypervisorError('not_found', `${where}: ${error.message}`, { cause: error });
-  if (error instanceof LibvirtError) {
-    const code = error.code === VirErrorCode.VIR_ERR_AUTH_FAILED ? 'auth_failed' : 'hypervisor';
-    return new HypervisorError(code, `${where}: ${error.message}`, { cause: error });
-  }
+  if (error instanceof LibvirtError) return new HypervisorError(libvirtErrorCode(error), `${where}: ${error.message}`, { cause: error });
   if (error instanceof Error && error.name === 'AbortError') return new HypervisorError('timeout', `${where}: ${error.message}`, { cause: error });
   return new HypervisorError('protocol', `${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
@@ -522,6 +558,273 @@ class LibvirtHostSession implements HostSession {
       if (!(error instanceof LibvirtError)) throw error;
       return `the checkpoint ${previous.name} is gone from ${this.where} and could not be recreated: ${error.message}`;
     }
+  }
+
+  // ---- Storage, networks and definitions: what a restore needs ----
+
+  listStoragePools(signal?: AbortSignal): Promise<StoragePool[]> {
+    const options = signal ? { signal } : {};
+    return this.guard(async () => {
+      const [all, active] = await Promise.all([
+        this.api.listAllStoragePools(0, options),
+        this.api.listAllStoragePools(ListAllStoragePoolsFlags.ACTIVE, options),
+      ]);
+      const running = new Set(active.map((pool) => pool.uuid));
+      return mapLimited(all, LIST_CONCURRENCY, async (ref): Promise<StoragePool> => {
+        const [info, xml] = await Promise.all([this.api.storagePoolGetInfo(ref, options), this.api.storagePoolGetXmlDesc(ref, 0, options)]);
+        const parsed = parsePoolXml(xml);
+        return {
+          name: ref.name,
+          uuid: ref.uuid,
+          type: parsed.type,
+          active: running.has(ref.uuid) && info.state === StoragePoolState.RUNNING,
+          capacityBytes: info.capacity,
+          allocationBytes: info.allocation,
+          availableBytes: info.available,
+          path: parsed.path,
+          fileBased: FILE_POOL_TYPES.has(parsed.type),
+        };
+      });
+    });
+  }
+
+  listNetworks(signal?: AbortSignal): Promise<HostNetwork[]> {
+    const options = signal ? { signal } : {};
+    return this.guard(async () => {
+      const [all, active] = await Promise.all([
+        this.api.listAllNetworks(0, options),
+        this.api.listAllNetworks(ListAllNetworksFlags.ACTIVE, options),
+      ]);
+      const running = new Set(active.map((network) => network.uuid));
+      return mapLimited(all, LIST_CONCURRENCY, async (ref): Promise<HostNetwork> => {
+        const parsed = parseNetworkXml(await this.api.networkGetXmlDesc(ref, 0, options));
+        return { name: ref.name, bridge: parsed.bridge, active: running.has(ref.uuid) };
+      });
+    });
+  }
+
+  listBridges(signal?: AbortSignal): Promise<HostBridge[] | null> {
+    const options = signal ? { signal } : {};
+    return this.guard(async () => {
+      let all;
+      let active;
+      try {
+        [all, active] = await Promise.all([this.api.listAllInterfaces(0, options), this.api.listAllInterfaces(ListAllInterfacesFlags.ACTIVE, options)]);
+      } catch (error) {
+        // No interface driver on the host (netcf or udev missing): it cannot say which bridges exist.
+        if (isLibvirtError(error, VirErrorCode.VIR_ERR_NO_SUPPORT)) return null;
+        throw error;
+      }
+      const running = new Set(active.map((iface) => iface.name));
+      const described = await mapLimited(all, LIST_CONCURRENCY, async (ref) => {
+        const xml = await this.api.interfaceGetXmlDesc(ref, 0, options).catch(() => null);
+        return xml === null ? null : parseInterfaceXml(xml);
+      });
+      return described
+        .filter((iface): iface is { type: string; name: string } => iface?.type === 'bridge')
+        .map((iface) => ({ name: iface.name, active: running.has(iface.name) }));
+    });
+  }
+
+  private async poolRef(name: string, options: { signal?: AbortSignal }): Promise<StoragePoolRef> {
+    return this.api.storagePoolLookupByName(name, options);
+  }
+
+  private async volumeInfo(vol: StorageVolRef, options: { signal?: AbortSignal }): Promise<VolumeInfo> {
+    const pool = await this.poolRef(vol.pool, options);
+    const [path, xml] = await Promise.all([this.api.storageVolGetPath(vol, options), this.api.storagePoolGetXmlDesc(pool, 0, options)]);
+    return { pool: vol.pool, name: vol.name, path, poolType: parsePoolXml(xml).type };
+  }
+
+  findVolumeByPath(path: string, signal?: AbortSignal): Promise<VolumeInfo | null> {
+    const options = signal ? { signal } : {};
+    return this.guard(async () => {
+      const vol = await this.api.storageVolLookupByPath(path, options).catch((error: unknown) => {
+        if (isLibvirtError(error, VirErrorCode.VIR_ERR_NO_STORAGE_VOL)) return null;
+        throw error;
+      });
+      return vol ? this.volumeInfo(vol, options) : null;
+    });
+  }
+
+  findVolume(volume: VolumeRef, signal?: AbortSignal): Promise<VolumeInfo | null> {
+    const options = signal ? { signal } : {};
+    return this.guard(async () => {
+      const pool = await this.poolRef(volume.pool, options);
+      const vol = await this.api.storageVolLookupByName(pool, volume.name, options).catch((error: unknown) => {
+        if (isLibvirtError(error, VirErrorCode.VIR_ERR_NO_STORAGE_VOL)) return null;
+        throw error;
+      });
+      return vol ? this.volumeInfo(vol, options) : null;
+    });
+  }
+
+  createVolume(request: CreateVolumeRequest, signal?: AbortSignal): Promise<VolumeInfo> {
+    const options = signal ? { signal } : {};
+    return this.guard(async () => {
+      const pool = await this.poolRef(request.pool, options);
+      const type = parsePoolXml(await this.api.storagePoolGetXmlDesc(pool, 0, options)).type;
+      const fileBased = FILE_POOL_TYPES.has(type);
+      if (request.format === 'qcow2' && !fileBased) {
+        throw new HypervisorError('unsupported', `${this.where}: pool ${request.pool} (${type}) holds block volumes, not qcow2 files; restore its disks as raw`);
+      }
+      // A qcow2 volume starts as an empty file that the upload fills with a whole qcow2 image (libvirt then probes
+      // its format and size). A raw volume has the disk's size: sparse in a file pool, fully allocated elsewhere
+      // (an LVM volume with allocation below capacity would be a thin snapshot volume).
+      const capacity = request.format === 'qcow2' ? 0 : request.capacityBytes;
+      const allocation = fileBased ? 0 : capacity;
+      const xml =
+        `<volume>\n  <name>${xmlEscape(request.name)}</name>\n  <capacity unit='bytes'>${capacity}</capacity>\n` +
+        `  <allocation unit='bytes'>${allocation}</allocation>\n` +
+        (fileBased ? `  <target><format type='raw'/></target>\n` : '') +
+        `</volume>\n`;
+      const vol = await this.api.storageVolCreateXml(pool, xml, 0, options);
+      return this.volumeInfo(vol, options);
+    });
+  }
+
+  async uploadVolume(volume: VolumeRef, data: AsyncIterable<VolumeData>, options: UploadVolumeOptions = {}): Promise<void> {
+    const { signal, onProgress } = options;
+    const callOptions = signal ? { signal } : {};
+    signal?.throwIfAborted();
+    const stream = await this.guard(async () => {
+      const pool = await this.poolRef(volume.pool, callOptions);
+      const vol = await this.api.storageVolLookupByName(pool, volume.name, callOptions);
+      return this.api.storageVolUpload(vol, { sparse: true }, callOptions);
+    });
+    // The stream's own failure (the daemon's error, the connection lost) surfaces through the pending write or end;
+    // keep one listener so it is never unhandled.
+    let streamFailure: Error | null = null;
+    stream.on('error', (error: Error) => {
+      streamFailure ??= error;
+    });
+    const onAbort = (): void => {
+      stream.destroy();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const source = data[Symbol.asyncIterator]();
+    let covered = 0;
+    try {
+      for (;;) {
+        // A failure of the data's source (a damaged chunk in the repository) is the caller's, and passes as it is.
+        const next = await source.next();
+        if (next.done) break;
+        signal?.throwIfAborted();
+        const piece = next.value;
+        const chunk = piece.kind === 'data' ? piece.data : streamHole(piece.length);
+        // One piece at a time: the next is taken once this one is on the socket, so memory stays bounded.
+        await new Promise<void>((resolve, reject) => {
+          stream.write(chunk, (error) => (error ? reject(error) : resolve()));
+        }).catch((error: unknown) => {
+          throw toHypervisorError(streamFailure ?? error, this.where);
+        });
+        covered += piece.kind === 'data' ? piece.data.length : piece.length;
+        onProgress?.(covered);
+      }
+      await new Promise<void>((resolve, reject) => {
+        stream.once('error', reject);
+        stream.end(() => resolve());
+      }).catch((error: unknown) => {
+        throw toHypervisorError(streamFailure ?? error, this.where);
+      });
+    } catch (error) {
+      // Aborts the transfer on the host (the volume keeps what it got; the caller deletes it).
+      if (!stream.destroyed) stream.destroy();
+      await source.return?.().catch(() => undefined);
+      signal?.throwIfAborted();
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  deleteVolume(volume: VolumeRef, signal?: AbortSignal): Promise<void> {
+    const options = signal ? { signal } : {};
+    return this.guard(async () => {
+      const pool = await this.poolRef(volume.pool, options);
+      const vol = await this.api.storageVolLookupByName(pool, volume.name, options);
+      await this.api.storageVolDelete(vol, 0, options);
+    });
+  }
+
+  findVm(query: { uuid?: string; name?: string }, signal?: AbortSignal): Promise<VmDefinition | null> {
+    const options = signal ? { signal } : {};
+    return this.guard(async () => {
+      const lookup = query.uuid !== undefined ? this.api.domainLookupByUuid(query.uuid, options) : query.name !== undefined ? this.api.domainLookupByName(query.name, options) : null;
+      if (lookup === null) throw new TypeError('findVm needs a uuid or a name');
+      const domain = await lookup.catch((error: unknown) => {
+        if (isLibvirtError(error, VirErrorCode.VIR_ERR_NO_DOMAIN)) return null;
+        throw error;
+      });
+      if (!domain) return null;
+      const [info, persistent, saved, snapshots] = await Promise.all([
+        this.api.domainGetInfo(domain, options),
+        this.api.listAllDomains(ListAllDomainsFlags.PERSISTENT, options).then((all) => all.some((d) => d.uuid === domain.uuid)),
+        this.api.domainHasManagedSaveImage(domain, 0, options).catch(() => false),
+        this.api.domainSnapshotNum(domain, 0, options).catch(() => 0),
+      ]);
+      return {
+        uuid: domain.uuid.toLowerCase(),
+        name: domain.name,
+        state: vmState(info.state),
+        active: domain.id >= 0 && info.state !== DomainState.SHUTOFF,
+        persistent,
+        hasSavedState: saved,
+        snapshots,
+      };
+    });
+  }
+
+  defineVm(config: string, signal?: AbortSignal): Promise<{ uuid: string; name: string }> {
+    const options = signal ? { signal } : {};
+    return this.guard(async () => {
+      // VALIDATE: libvirt checks the XML against its schema, so a bad adaptation fails here, not at start.
+      const domain = await this.api.domainDefineXml(config, DomainDefineFlags.VALIDATE, options);
+      return { uuid: domain.uuid.toLowerCase(), name: domain.name };
+    });
+  }
+
+  startVm(vmUuid: string, signal?: AbortSignal): Promise<void> {
+    const options = signal ? { signal } : {};
+    return this.guard(async () => {
+      await this.api.domainCreate(await this.api.domainLookupByUuid(vmUuid, options), options);
+    });
+  }
+
+  undefineVm(vmUuid: string, undefine: UndefineVmOptions = {}): Promise<void> {
+    const options = undefine.signal ? { signal: undefine.signal } : {};
+    return this.guard(async () => {
+      const domain = await this.api.domainLookupByUuid(vmUuid, options);
+      const nvram = undefine.removeNvram ? DomainUndefineFlags.NVRAM : DomainUndefineFlags.KEEP_NVRAM;
+      await this.api.domainUndefine(domain, DomainUndefineFlags.CHECKPOINTS_METADATA | DomainUndefineFlags.MANAGED_SAVE | nvram, options);
+    });
+  }
+
+  forgetCheckpoints(vmUuid: string, signal?: AbortSignal): Promise<void> {
+    const options = signal ? { signal } : {};
+    return this.guard(async () => {
+      const domain = await this.api.domainLookupByUuid(vmUuid, options);
+      for (const checkpoint of await this.api.domainListAllCheckpoints(domain, 0, options)) {
+        if (checkpoint.name.startsWith(CHECKPOINT_PREFIX)) await this.api.domainCheckpointDelete(checkpoint, CheckpointDeleteFlags.METADATA_ONLY, options);
+      }
+    });
+  }
+
+  capabilities(signal?: AbortSignal): Promise<HostCapabilities> {
+    const options = signal ? { signal } : {};
+    return this.guard(async () => parseCapabilitiesXml(await this.api.getCapabilities(options)));
+  }
+
+  firmwareImages(query: { arch: string; virtType: string; machine: string | null }, signal?: AbortSignal): Promise<string[]> {
+    const options = signal ? { signal } : {};
+    return this.guard(async () => {
+      const xml = await this.api.getDomainCapabilities({ arch: query.arch, virtType: query.virtType, machine: query.machine }, 0, options).catch((error: unknown) => {
+        // An arch or machine the host does not know: it offers no firmware for it.
+        if (error instanceof LibvirtError) return null;
+        throw error;
+      });
+      return xml === null ? [] : parseFirmwareImages(xml);
+    });
   }
 
   close(): Promise<void> {
