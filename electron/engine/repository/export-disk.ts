@@ -1,13 +1,14 @@
-// Rebuilds a disk of a restore point as a raw image file, checking every chunk's SHA-256 on the way. The image
-// is written sparse (sized with ftruncate, then only non-zero data written), into a temp file beside the
-// target that is renamed into place once complete and fsynced: the target is either the whole disk or absent.
+// Rebuilds a disk of a restore point as a raw image file, checking every chunk's SHA-256 on the way (chunks are
+// read ahead, in disk order, by disk-reader.ts, which restore uses too). The image is written sparse (sized with
+// ftruncate, then only non-zero data written), into a temp file beside the target that is renamed into place once
+// complete and fsynced: the target is either the whole disk or absent.
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fsyncDirectory, tempPathFor } from '../fs/atomic-write.js';
 import type { ChunkStore } from './chunk-store.js';
-import { ChunkCorruptError, ChunkMissingError, DiskNotFoundError, PointDataError } from './errors.js';
-import { chunkLength, type Manifest } from './format.js';
-import { forEachLimit, nonZeroRuns, pathExists, rethrowWrite } from './io.js';
+import { pointDisk, readDiskSlots } from './disk-reader.js';
+import type { Manifest } from './format.js';
+import { nonZeroRuns, pathExists, rethrowWrite } from './io.js';
 
 /** Zero runs shorter than this are written as data: a file system block, the smallest hole there can be. */
 const HOLE_GRANULARITY = 4096;
@@ -15,7 +16,7 @@ const DEFAULT_EXPORT_CONCURRENCY = 4;
 
 export interface ExportDiskOptions {
   format: 'raw';
-  /** Chunks read, checked and written at once. Default 4. */
+  /** Chunks read and checked ahead of the writes. Default 4. */
   concurrency?: number;
   /** Replace a file already at the target path. Default false: an existing file is an error. */
   overwrite?: boolean;
@@ -34,47 +35,38 @@ export interface ExportDiskResult {
 
 export async function exportDisk(chunks: ChunkStore, point: Manifest, target: string, out: string, options: ExportDiskOptions): Promise<ExportDiskResult> {
   if (options.format !== 'raw') throw new RangeError(`unsupported export format ${String(options.format)}`);
-  const disk = point.disks.find((d) => d.target === target);
-  if (!disk) throw new DiskNotFoundError(point.id, target, point.disks.map((d) => d.target));
+  const disk = pointDisk(point, target);
   if (!options.overwrite && (await pathExists(out))) throw new Error(`${out} already exists; choose another file or allow overwriting`);
   options.signal?.throwIfAborted();
 
-  const { capacityBytes, chunkSize } = disk;
-  const slots = disk.chunks.flatMap((id, index) => (id === null ? [] : [{ id, index }]));
-  const result: ExportDiskResult = { path: out, capacityBytes, bytesWritten: 0, chunksRead: 0, chunksZero: disk.chunks.length - slots.length };
-  let bytesDone = disk.chunks.reduce((n, id, index) => (id === null ? n + chunkLength(capacityBytes, chunkSize, index) : n), 0);
+  const { capacityBytes } = disk;
+  const result: ExportDiskResult = { path: out, capacityBytes, bytesWritten: 0, chunksRead: 0, chunksZero: disk.chunks.filter((id) => id === null).length };
+  let bytesDone = 0;
 
   const temp = tempPathFor(out);
   const handle = await open(temp, 'wx', 0o644).catch((error: unknown) => rethrowWrite(error, out));
   try {
     // Sizing the file first leaves every region not written below as a hole (or zeros, where holes don't exist).
     await handle.truncate(capacityBytes);
-    await forEachLimit(slots, options.concurrency ?? DEFAULT_EXPORT_CONCURRENCY, async ({ id, index }) => {
-      options.signal?.throwIfAborted();
-      const offset = index * chunkSize;
-      const expected = chunkLength(capacityBytes, chunkSize, index);
-      let bytes: Buffer;
-      try {
-        bytes = await chunks.get(id);
-      } catch (error) {
-        if (error instanceof ChunkCorruptError || error instanceof ChunkMissingError) throw new PointDataError(point.id, target, index, offset, id, error);
-        throw error;
-      }
-      if (bytes.length !== expected) {
-        throw new PointDataError(point.id, target, index, offset, id, new Error(`the chunk holds ${bytes.length} bytes, its slot ${expected}`));
-      }
-      for (const [start, end] of nonZeroRuns(bytes, HOLE_GRANULARITY)) {
-        let done = start;
-        while (done < end) {
-          const { bytesWritten } = await handle.write(bytes, done, end - done, offset + done);
-          done += bytesWritten;
-        }
-        result.bytesWritten += end - start;
-      }
-      result.chunksRead += 1;
-      bytesDone += expected;
-      options.onProgress?.({ bytesDone, bytesTotal: capacityBytes });
+    const slots = readDiskSlots(chunks, point, target, {
+      readAhead: options.concurrency ?? DEFAULT_EXPORT_CONCURRENCY,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
+    for await (const slot of slots) {
+      if (slot.bytes !== null) {
+        for (const [start, end] of nonZeroRuns(slot.bytes, HOLE_GRANULARITY)) {
+          let done = start;
+          while (done < end) {
+            const { bytesWritten } = await handle.write(slot.bytes, done, end - done, slot.offset + done);
+            done += bytesWritten;
+          }
+          result.bytesWritten += end - start;
+        }
+        result.chunksRead += 1;
+      }
+      bytesDone += slot.length;
+      options.onProgress?.({ bytesDone, bytesTotal: capacityBytes });
+    }
     await handle.sync();
   } catch (error) {
     await handle.close().catch(() => undefined);

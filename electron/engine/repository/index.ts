@@ -15,6 +15,8 @@ export {
 } from './verify.js';
 export { DiskImageWriter, DEFAULT_WRITE_CONCURRENCY, type DiskImageResult, type DiskImageWriterOptions } from './disk-image-writer.js';
 export { exportDisk, type ExportDiskOptions, type ExportDiskResult } from './export-disk.js';
+export { DEFAULT_READ_AHEAD, pointDisk, readDiskSlots, type DiskSlot, type ReadDiskOptions } from './disk-reader.js';
+export { nonZeroRuns } from './io.js';
 export {
   WriterLock,
   acquireWriterLock,
