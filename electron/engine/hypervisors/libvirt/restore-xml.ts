@@ -1,0 +1,472 @@
+// Adapting a VM's stored domain XML (the restore point's configXml) to the host it is restored to: the new
+// identity (a copy gets a new name, UUID and MAC addresses; "replace the original" keeps them), each restored disk
+// pointed at its new volume, networks the target lacks mapped as the user chose or disconnected, and the parts
+// bound to the old host (emulator path, firmware and UEFI variable store, security labels) fixed or dropped. Pure:
+// every fact about the target comes in as an argument; every change made is listed in words, and so is every
+// doubt the target's facts could not settle (a warning).
+import { randomBytes } from 'node:crypto';
+import { XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
+import type { HostBridge, HostCapabilities, HostNetwork, VolumeFormat, VolumeInfo } from '../driver.js';
+import { FILE_POOL_TYPES } from './host-xml.js';
+import { DomainXmlError, attr, child, children, parseXmlDocument, text } from './domain-xml.js';
+
+/** Pool types whose volumes are block devices on the host. */
+const BLOCK_POOL_TYPES: ReadonlySet<string> = new Set(['logical', 'disk', 'iscsi', 'scsi', 'mpath', 'zfs']);
+
+/** Addresses a graphics server may listen on on any host. */
+const PORTABLE_LISTEN = new Set(['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost']);
+
+export interface RestoredDisk {
+  target: string;
+  volume: VolumeInfo;
+  format: VolumeFormat;
+}
+
+export interface RestoreXmlTarget {
+  /** How the target host is named in messages. */
+  label: string;
+  networks: readonly HostNetwork[];
+  /** Null when the host cannot list its bridges: bridge interfaces are then kept, with a warning. */
+  bridges: readonly HostBridge[] | null;
+  capabilities: HostCapabilities;
+  /** Firmware images the host offers for this guest; null when not asked (the VM boots from BIOS). */
+  firmwareImages: readonly string[] | null;
+  /** Paths of the disks not restored (CD-ROM images, shared disks) that exist on the target. */
+  presentPaths: ReadonlySet<string>;
+}
+
+export interface RestoreXmlInput {
+  configXml: string;
+  name: string;
+  uuid: string;
+  /** Replace the original: same identity and MAC addresses; otherwise a copy beside it. */
+  replace: boolean;
+  disks: readonly RestoredDisk[];
+  /**
+   * What to do with interfaces by the network or bridge they joined: the name of a network or bridge of the target
+   * to join instead, or null to leave them out. Interfaces whose network is missing on the target and that are not
+   * mapped are left out too, with a warning.
+   */
+  networkMap: Readonly<Record<string, string | null>>;
+  target: RestoreXmlTarget;
+  /** A fresh MAC address for a copy's interface (tests pass a deterministic one). */
+  newMac?: () => string;
+}
+
+export interface RestoreXmlResult {
+  xml: string;
+  /** What was changed, one sentence each. */
+  changes: string[];
+  /** What may need a person's attention on the target, one sentence each. */
+  warnings: string[];
+}
+
+/** The adaptation cannot be made as asked (a network mapped to one the target does not have, a disk missing). */
+export class RestoreXmlError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RestoreXmlError';
+  }
+}
+
+/** A locally administered MAC address in QEMU's range, as libvirt makes them. */
+export function randomMac(random: (bytes: number) => Uint8Array): string {
+  const tail = [...random(3)].map((b) => b.toString(16).padStart(2, '0'));
+  return ['52', '54', '00', ...tail].join(':');
+}
+
+/** Where an interface connects: the key the network map uses. */
+export interface InterfaceSource {
+  /** `network` or `bridge` (the kinds a map can redirect); other kinds are reported as they are. */
+  type: string;
+  /** The network or bridge name, or the host device of a `direct` interface. */
+  name: string | null;
+  mac: string | null;
+}
+
+/** The interfaces of a domain XML and what each joins, for a wizard to ask about the ones the target lacks. */
+export function domainInterfaces(configXml: string): InterfaceSource[] {
+  const devices = child(parseXmlDocument(configXml, 'domain'), 'devices');
+  if (!devices) return [];
+  return children(devices, 'interface').map((iface) => {
+    const type = attr(iface, 'type') ?? 'unknown';
+    const source = child(iface, 'source');
+    const name = type === 'network' ? attr(source, 'network') : type === 'bridge' ? attr(source, 'bridge') : attr(source, 'dev');
+    return { type, name, mac: attr(child(iface, 'mac'), 'address') };
+  });
+}
+
+function docOf(element: Element): Document {
+  const doc = element.ownerDocument;
+  if (!doc) throw new DomainXmlError('XML element without a document');
+  return doc;
+}
+
+function setText(element: Element, value: string): void {
+  while (element.firstChild) element.removeChild(element.firstChild);
+  element.appendChild(docOf(element).createTextNode(value));
+}
+
+function removeAll(parent: Element, name: string): number {
+  const found = children(parent, name);
+  for (const element of found) parent.removeChild(element);
+  return found.length;
+}
+
+/** Sets `<name>text</name>` under `parent`, creating the element (first) when missing. */
+function ensureTextChild(parent: Element, name: string, value: string): void {
+  const existing = child(parent, name);
+  if (existing) {
+    setText(existing, value);
+    return;
+  }
+  const created = docOf(parent).createElement(name);
+  created.appendChild(docOf(parent).createTextNode(value));
+  parent.insertBefore(created, parent.firstChild);
+}
+
+function describeDiskSource(disk: Element): string {
+  const source = child(disk, 'source');
+  const file = attr(source, 'file') ?? attr(source, 'dev');
+  if (file) return file;
+  const pool = attr(source, 'pool');
+  const volume = attr(source, 'volume');
+  if (pool && volume) return `${pool}/${volume}`;
+  const name = attr(source, 'name');
+  return name ? `${attr(source, 'protocol') ?? 'network'}:${name}` : 'no source';
+}
+
+export function adaptDomainXml(input: RestoreXmlInput): RestoreXmlResult {
+  const root = parseXmlDocument(input.configXml, 'domain');
+  const doc = docOf(root);
+  const changes: string[] = [];
+  const warnings: string[] = [];
+  const where = input.target.label;
+  const copy = !input.replace;
+
+  // ---- Identity ----
+  const oldName = text(child(root, 'name'));
+  const oldUuid = text(child(root, 'uuid'))?.toLowerCase() ?? null;
+  if (!oldName || !oldUuid) throw new DomainXmlError('Domain XML without a name or uuid');
+  if (oldName !== input.name) {
+    ensureTextChild(root, 'name', input.name);
+    changes.push(`Named ${input.name} (was ${oldName}).`);
+  }
+  if (oldUuid !== input.uuid.toLowerCase()) {
+    ensureTextChild(root, 'uuid', input.uuid.toLowerCase());
+    changes.push(`New UUID ${input.uuid.toLowerCase()}, so the copy and the original are two VMs.`);
+  }
+  // The guest is being put back in time: Windows (AD domain controllers above all) must see a new generation ID.
+  const genid = child(root, 'genid');
+  if (genid) {
+    root.removeChild(genid);
+    const fresh = doc.createElement('genid');
+    const uuidElement = child(root, 'uuid');
+    root.insertBefore(fresh, uuidElement ? uuidElement.nextSibling : root.firstChild);
+    changes.push('VM generation ID renewed (the guest sees it was restored).');
+  }
+  // SMBIOS may repeat the UUID; libvirt refuses a definition where the two differ.
+  const sysinfo = child(root, 'sysinfo');
+  const system = sysinfo ? child(sysinfo, 'system') : null;
+  for (const entry of system ? children(system, 'entry') : []) {
+    if (attr(entry, 'name') === 'uuid' && text(entry)?.toLowerCase() !== input.uuid.toLowerCase()) {
+      setText(entry, input.uuid.toLowerCase());
+      changes.push('SMBIOS system UUID set to the new UUID.');
+    }
+  }
+
+  // ---- Guest kind: emulator, machine, firmware ----
+  const os = child(root, 'os');
+  const osType = child(os ?? root, 'type');
+  const arch = attr(osType, 'arch');
+  const machine = attr(osType, 'machine');
+  const virtType = attr(root, 'type') ?? 'kvm';
+  const guest =
+    input.target.capabilities.guests.find((g) => g.osType === (text(osType) ?? 'hvm') && (arch === null || g.arch === arch)) ?? null;
+  const devices = child(root, 'devices');
+  const emulator = devices ? child(devices, 'emulator') : null;
+  if (!guest) {
+    warnings.push(`${where} does not offer ${arch ?? 'this'} ${text(osType) ?? 'hvm'} guests: the VM will not start there.`);
+  } else {
+    const virt = guest.virtTypes.find((v) => v.type === virtType);
+    if (!virt) {
+      const offered = guest.virtTypes.map((v) => v.type).join(', ') || 'none';
+      warnings.push(`${where} offers no ${virtType} virtualization for ${guest.arch} guests (it offers ${offered}): the VM will not start there until its type is changed.`);
+    }
+    const targetEmulator = virt?.emulator ?? guest.emulator;
+    const current = text(emulator);
+    if (emulator && devices) {
+      if (targetEmulator === null) {
+        devices.removeChild(emulator);
+        changes.push(`Emulator path ${current ?? ''} dropped: ${where} chooses its own.`);
+      } else if (current !== targetEmulator) {
+        setText(emulator, targetEmulator);
+        changes.push(`Emulator ${targetEmulator} (${where}'s), was ${current ?? 'unset'}.`);
+      }
+    }
+    if (machine && guest.machines.length > 0 && !guest.machines.includes(machine)) {
+      warnings.push(`${where}'s QEMU does not offer machine type ${machine}: the VM may not start there (its ${guest.arch} machine types include ${guest.machines.slice(0, 4).join(', ')}).`);
+    }
+  }
+  if (os) adaptFirmware(os, input, changes, warnings);
+
+  // ---- Security labels ----
+  for (const label of children(root, 'seclabel')) {
+    const model = attr(label, 'model');
+    const type = attr(label, 'type') ?? 'dynamic';
+    if (model && !input.target.capabilities.securityModels.includes(model)) {
+      root.removeChild(label);
+      changes.push(`Security label for ${model} dropped: ${where} does not use ${model}.`);
+    } else if (copy && type === 'static') {
+      root.removeChild(label);
+      changes.push(`Static security label${model ? ` (${model})` : ''} dropped: the copy must not share the original's label; ${where} gives it its own.`);
+    } else {
+      // Labels libvirt assigned at run time (kept only in a live definition) belong to the old process.
+      if (type === 'dynamic' && (removeAll(label, 'label') > 0 || removeAll(label, 'imagelabel') > 0)) {
+        changes.push(`Run-time security labels${model ? ` (${model})` : ''} dropped.`);
+      }
+    }
+  }
+
+  if (devices) {
+    adaptDisks(devices, input, changes, warnings);
+    adaptInterfaces(devices, input, changes, warnings);
+    adaptOtherDevices(devices, input, changes, warnings);
+  }
+  const cputune = child(root, 'cputune');
+  if (cputune && children(cputune, 'vcpupin').length + children(cputune, 'emulatorpin').length > 0) {
+    warnings.push(`CPU pinning kept as it was: check that ${where} has those CPUs.`);
+  }
+  return { xml: new XMLSerializer().serializeToString(root), changes, warnings };
+}
+
+function adaptFirmware(os: Element, input: RestoreXmlInput, changes: string[], warnings: string[]): void {
+  const where = input.target.label;
+  const autoselect = attr(os, 'firmware') !== null;
+  const loader = child(os, 'loader');
+  const loaderPath = text(loader);
+  if (loader && loaderPath) {
+    const offered = input.target.firmwareImages;
+    if (offered !== null && !offered.includes(loaderPath)) {
+      if (autoselect) {
+        // Firmware chosen by libvirt: let the target choose again among its own images.
+        while (loader.firstChild) loader.removeChild(loader.firstChild);
+        changes.push(`Firmware ${loaderPath} dropped: ${where} picks its own ${attr(os, 'firmware')} firmware.`);
+      } else if (offered.length === 0) {
+        warnings.push(`The VM boots ${loaderPath}, and ${where} lists no firmware images: check the file exists there.`);
+      } else {
+        warnings.push(`The VM boots ${loaderPath}, which ${where} does not offer (it has ${offered.slice(0, 3).join(', ')}): change the loader, or the VM will not start.`);
+      }
+    }
+  }
+  const nvram = child(os, 'nvram');
+  if (nvram && !input.replace) {
+    // The UEFI variable store is a file of the original VM; a copy sharing it would overwrite the original's boot
+    // entries. Without a path libvirt makes one for the new name, from the template.
+    const path = text(nvram) ?? attr(child(nvram, 'source'), 'file');
+    while (nvram.firstChild) nvram.removeChild(nvram.firstChild);
+    if (path) changes.push(`UEFI variable store ${path} not shared with the original: ${where} creates one for ${input.name} from the firmware's template.`);
+    warnings.push('UEFI variables (boot entries, Secure Boot keys) are not in backups: the restored VM starts from the firmware defaults.');
+  }
+}
+
+function diskSourceFor(disk: Element, restored: RestoredDisk): void {
+  const doc = docOf(disk);
+  for (const old of [...children(disk, 'source'), ...children(disk, 'backingStore')]) disk.removeChild(old);
+  const source = doc.createElement('source');
+  const { volume } = restored;
+  if (FILE_POOL_TYPES.has(volume.poolType)) {
+    disk.setAttribute('type', 'file');
+    source.setAttribute('file', volume.path);
+  } else if (BLOCK_POOL_TYPES.has(volume.poolType)) {
+    disk.setAttribute('type', 'block');
+    source.setAttribute('dev', volume.path);
+  } else {
+    // Network pools (rbd, gluster, iscsi-direct): libvirt resolves the volume itself.
+    disk.setAttribute('type', 'volume');
+    source.setAttribute('pool', volume.pool);
+    source.setAttribute('volume', volume.name);
+  }
+  let driver = child(disk, 'driver');
+  if (!driver) {
+    driver = doc.createElement('driver');
+    disk.insertBefore(driver, disk.firstChild);
+  }
+  if (!attr(driver, 'name')) driver.setAttribute('name', 'qemu');
+  driver.setAttribute('type', restored.format);
+  disk.insertBefore(source, driver.nextSibling);
+}
+
+function adaptDisks(devices: Element, input: RestoreXmlInput, changes: string[], warnings: string[]): void {
+  const where = input.target.label;
+  const byTarget = new Map(input.disks.map((d) => [d.target, d]));
+  const seen = new Set<string>();
+  for (const disk of children(devices, 'disk')) {
+    const target = attr(child(disk, 'target'), 'dev') ?? '';
+    const device = attr(disk, 'device') ?? 'disk';
+    const restored = byTarget.get(target);
+    const before = describeDiskSource(disk);
+    if (restored) {
+      seen.add(target);
+      diskSourceFor(disk, restored);
+      changes.push(`Disk ${target}: ${restored.volume.pool}/${restored.volume.name} (${restored.format}), was ${before}.`);
+      continue;
+    }
+    const source = child(disk, 'source');
+    const path = attr(source, 'file') ?? attr(source, 'dev');
+    if (!source) continue;
+    if (device === 'cdrom' || device === 'floppy') {
+      if (path && !input.target.presentPaths.has(path)) {
+        disk.removeChild(source);
+        warnings.push(`${device === 'cdrom' ? 'CD-ROM' : 'Floppy'} ${target}: ${path} is not on ${where}; left empty.`);
+      }
+      continue;
+    }
+    // A disk the backup did not hold (read-only, shared, network or pass-through storage).
+    if (path && !input.target.presentPaths.has(path)) {
+      devices.removeChild(disk);
+      warnings.push(`Disk ${target} (${path}) was not backed up and is not on ${where}: left out of the VM.`);
+    } else {
+      const shared = child(disk, 'readonly') === null && input.replace === false;
+      warnings.push(`Disk ${target} (${before}) was not backed up and is kept as it was${shared ? ': the copy and the original now write to the same storage' : ''}.`);
+    }
+  }
+  for (const restored of input.disks) {
+    if (!seen.has(restored.target)) throw new RestoreXmlError(`The VM's configuration has no disk ${restored.target} to attach the restored volume to`);
+  }
+}
+
+function adaptInterfaces(devices: Element, input: RestoreXmlInput, changes: string[], warnings: string[]): void {
+  const where = input.target.label;
+  const networks = new Map(input.target.networks.map((n) => [n.name, n]));
+  const bridges = input.target.bridges === null ? null : new Set(input.target.bridges.map((b) => b.name));
+  // A libvirt network's own bridge is a bridge of the host too (the interface list may not show it).
+  const networkBridges = new Set(input.target.networks.map((n) => n.bridge).filter((b): b is string => b !== null));
+  /** true, false, or null when the host cannot tell (no bridge list). */
+  const exists = (type: string, name: string): boolean | null => {
+    if (type === 'network') return networks.has(name);
+    if (networkBridges.has(name) || bridges?.has(name)) return true;
+    return bridges === null ? null : false;
+  };
+  const doc = docOf(devices);
+
+  for (const iface of children(devices, 'interface')) {
+    const type = attr(iface, 'type') ?? 'unknown';
+    const source = child(iface, 'source');
+    const mac = attr(child(iface, 'mac'), 'address');
+    const label = `Interface ${mac ?? type}`;
+    const from = type === 'network' ? attr(source, 'network') : type === 'bridge' ? attr(source, 'bridge') : null;
+    if (type === 'direct') warnings.push(`${label} uses host device ${attr(source, 'dev') ?? '?'} directly: check ${where} has it.`);
+    else if (type !== 'network' && type !== 'bridge' && type !== 'user') warnings.push(`${label} (type ${type}) is kept as it was: check it suits ${where}.`);
+
+    if (from !== null) {
+      const mapped = Object.prototype.hasOwnProperty.call(input.networkMap, from);
+      if (mapped) {
+        const to = input.networkMap[from] ?? null;
+        if (to === null) {
+          devices.removeChild(iface);
+          changes.push(`${label} on ${type} ${from} left out, as chosen.`);
+          continue;
+        }
+        const toType = networks.has(to) ? 'network' : 'bridge';
+        const found = exists(toType, to);
+        if (found === false) throw new RestoreXmlError(`${where} has no network or bridge named ${to} (chosen for the interfaces on ${from})`);
+        if (found === null) warnings.push(`${where} cannot list its bridges: check that bridge ${to} exists there.`);
+        if (to !== from || toType !== type) {
+          for (const old of children(iface, 'source')) iface.removeChild(old);
+          const fresh = doc.createElement('source');
+          fresh.setAttribute(toType, to);
+          iface.setAttribute('type', toType);
+          const macElement = child(iface, 'mac');
+          iface.insertBefore(fresh, macElement ? macElement.nextSibling : iface.firstChild);
+          // A port group or virtual port profile belonged to the old network.
+          removeAll(iface, 'virtualport');
+          changes.push(`${label} moved from ${type} ${from} to ${toType} ${to}.`);
+        }
+      } else {
+        const found = exists(type, from);
+        if (found === false) {
+          devices.removeChild(iface);
+          warnings.push(`${label} was on ${type} ${from}, which ${where} does not have: left out (map it to a network of ${where}, or add an interface later).`);
+          continue;
+        }
+        if (found === null) warnings.push(`${label} is on bridge ${from}: ${where} cannot list its bridges, check it exists there.`);
+        else if (type === 'network' && networks.get(from)?.active === false) warnings.push(`${label} is on network ${from}, which is not running on ${where}: start it before the VM.`);
+      }
+    }
+
+    if (!input.replace) {
+      const macElement = child(iface, 'mac');
+      if (macElement && mac) {
+        const fresh = (input.newMac ?? (() => randomMac(randomBytes)))();
+        macElement.setAttribute('address', fresh);
+        changes.push(`${label}: new MAC address ${fresh}, so the copy and the original can share a network.`);
+      }
+      // A fixed tap device name would clash with the original's.
+      const target = child(iface, 'target');
+      const dev = attr(target, 'dev');
+      if (target && dev) {
+        iface.removeChild(target);
+        changes.push(`${label}: fixed host device name ${dev} dropped (the original uses it).`);
+      }
+    }
+  }
+}
+
+function adaptOtherDevices(devices: Element, input: RestoreXmlInput, changes: string[], warnings: string[]): void {
+  const where = input.target.label;
+  for (const graphics of children(devices, 'graphics')) {
+    const type = attr(graphics, 'type') ?? 'graphics';
+    if (!input.replace && attr(graphics, 'autoport') === 'no' && attr(graphics, 'port')) {
+      // Two VMs cannot serve on one port.
+      const port = attr(graphics, 'port');
+      graphics.setAttribute('autoport', 'yes');
+      graphics.removeAttribute('port');
+      graphics.removeAttribute('tlsPort');
+      graphics.removeAttribute('websocket');
+      changes.push(`${type.toUpperCase()} display on a free port (the original uses ${port}).`);
+    }
+    const addresses = [attr(graphics, 'listen'), ...children(graphics, 'listen').map((l) => attr(l, 'address'))].filter((a): a is string => a !== null);
+    for (const address of new Set(addresses)) {
+      if (!PORTABLE_LISTEN.has(address)) warnings.push(`The ${type.toUpperCase()} display listens on ${address}: if that is not an address of ${where}, the VM will not start.`);
+    }
+  }
+  const hostdevs = children(devices, 'hostdev').length;
+  if (hostdevs > 0) {
+    warnings.push(
+      `${hostdevs} host device${hostdevs === 1 ? ' is' : 's are'} passed through to the VM: check ${where} has ${hostdevs === 1 ? 'it' : 'them'}` +
+        `${input.replace ? '' : ', and that the original does not run at the same time'}.`,
+    );
+  }
+}
+
+/** What a restore must ask the target about before adapting a domain XML. */
+export interface GuestNeeds {
+  arch: string | null;
+  virtType: string;
+  machine: string | null;
+  /** The VM boots a firmware image (`<os><loader>`, or firmware autoselection). */
+  usesFirmware: boolean;
+  /** Disk sources by target (CD-ROM images, disks the backup did not hold): a restore checks which exist there. */
+  diskPaths: { target: string; path: string }[];
+}
+
+export function guestNeeds(configXml: string): GuestNeeds {
+  const root = parseXmlDocument(configXml, 'domain');
+  const os = child(root, 'os');
+  const osType = os ? child(os, 'type') : null;
+  const devices = child(root, 'devices');
+  const diskPaths = (devices ? children(devices, 'disk') : []).flatMap((disk) => {
+    const source = child(disk, 'source');
+    const path = attr(source, 'file') ?? attr(source, 'dev');
+    const target = attr(child(disk, 'target'), 'dev');
+    return path && target ? [{ target, path }] : [];
+  });
+  return {
+    arch: attr(osType, 'arch'),
+    virtType: attr(root, 'type') ?? 'kvm',
+    machine: attr(osType, 'machine'),
+    usesFirmware: os !== null && (child(os, 'loader') !== null || attr(os, 'firmware') !== null),
+    diskPaths,
+  };
+}
