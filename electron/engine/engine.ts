@@ -20,6 +20,7 @@ import { readRepositoryPath, readSettings, writeRepositoryPath, writeSettings } 
 import { backupVm, type BackupVmOptions, type BackupVmResult } from './backup/backup-vm.js';
 import type { Repository } from './repository/index.js';
 import type { Clock } from './clock.js';
+import { domainErrorToIpc } from './ipc/domain-errors.js';
 import { createIpcRouter, type IpcRouter } from './ipc/router.js';
 import { startBackupJob, type BackupJobRequest } from './jobs/backup-job.js';
 import { JobRunner } from './jobs/job-runner.js';
@@ -249,6 +250,7 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     {
       logger: logger.child({ component: 'ipc' }),
+      mapError: domainErrorToIpc,
       snapshots: {
         // A new subscriber sees the inventory known now at once; watching starts here if it had not.
         'inventory.changed': ({ clusterId }) => {

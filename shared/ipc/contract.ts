@@ -12,7 +12,7 @@ import {
   hostSpecSchema,
   hostTestResultSchema,
 } from '../model/cluster.js';
-import { clusterInventorySchema } from '../model/inventory.js';
+import { clusterInventorySchema, vmUuidSchema } from '../model/inventory.js';
 import { jobDetailSchema, jobIdSchema, jobProgressSchema, jobSummarySchema } from '../model/job.js';
 import { pointIdSchema, pointListSchema, pointSummarySchema } from '../model/point.js';
 import { repositoryPathSchema, repositoryStatusSchema } from '../model/repository.js';
@@ -98,12 +98,12 @@ export const appContract = defineContract({
     }),
     'backup.startVms': defineMethod({
       summary: 'Backs up the chosen VMs of a cluster. Returns at once.',
-      params: z.object({ clusterId: clusterIdSchema, vmUuids: z.array(z.string().uuid()).min(1).max(1000) }).strict(),
+      params: z.object({ clusterId: clusterIdSchema, vmUuids: z.array(vmUuidSchema).min(1).max(1000) }).strict(),
       result: z.object({ jobId: jobIdSchema }),
     }),
     'points.list': defineMethod({
       summary: 'Restore points in the repository, newest first, of a cluster or one VM.',
-      params: z.object({ clusterId: clusterIdSchema.optional(), vmUuid: z.string().uuid().optional() }).strict(),
+      params: z.object({ clusterId: clusterIdSchema.optional(), vmUuid: vmUuidSchema.optional() }).strict(),
       result: pointListSchema,
     }),
     'points.get': defineMethod({
@@ -128,19 +128,19 @@ export const appContract = defineContract({
       result: z.object({
         clusterId: clusterIdSchema,
         policy: retentionPolicySchema,
-        vmPolicies: z.array(z.object({ vmUuid: z.string().uuid(), policy: retentionPolicySchema })),
+        vmPolicies: z.array(z.object({ vmUuid: vmUuidSchema, policy: retentionPolicySchema })),
       }),
     }),
     'retention.set': defineMethod({
       summary: "Sets a cluster's policy, or one VM's override (`policy: null` removes the override).",
       params: z
-        .object({ clusterId: clusterIdSchema, vmUuid: z.string().uuid().optional(), policy: retentionPolicySchema.nullable() })
+        .object({ clusterId: clusterIdSchema, vmUuid: vmUuidSchema.optional(), policy: retentionPolicySchema.nullable() })
         .strict(),
       result: z.null(),
     }),
     'retention.preview': defineMethod({
       summary: 'What a policy would keep and delete of the points now in the repository, before it is saved.',
-      params: z.object({ clusterId: clusterIdSchema, vmUuid: z.string().uuid().optional(), policy: retentionPolicySchema }).strict(),
+      params: z.object({ clusterId: clusterIdSchema, vmUuid: vmUuidSchema.optional(), policy: retentionPolicySchema }).strict(),
       result: z.object({ decisions: z.array(retentionDecisionSchema) }),
     }),
     'schedules.get': defineMethod({

@@ -2,8 +2,14 @@
 import { z } from 'zod';
 import { clusterIdSchema, hostIdSchema } from './cluster.js';
 
+/**
+ * A hypervisor's VM UUID: any 8-4-4-4-12 hex string. Not `uuid()`: libvirt accepts UUIDs set by hand that carry no
+ * RFC 9562 version or variant bits, and such a VM must still be listed and backed up.
+ */
+export const vmUuidSchema = z.guid();
+
 /** A VM is identified by its cluster and its hypervisor UUID (stable across live migration), never by host. */
-export const vmRefSchema = z.object({ clusterId: clusterIdSchema, vmUuid: z.string().uuid() });
+export const vmRefSchema = z.object({ clusterId: clusterIdSchema, vmUuid: vmUuidSchema });
 export type VmRef = z.infer<typeof vmRefSchema>;
 
 export const VM_STATES = ['running', 'paused', 'shut off', 'crashed', 'suspended', 'other'] as const;

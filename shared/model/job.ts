@@ -15,6 +15,10 @@ export const JOB_TRIGGERS = ['user', 'schedule'] as const;
 
 export const jobIdSchema = z.string().uuid();
 
+/** Job-level phases (the words are the renderer's to translate). */
+export const JOB_PHASES = ['verifying', 'pruning', 'collecting_garbage'] as const;
+export type JobPhase = (typeof JOB_PHASES)[number];
+
 export const jobErrorSchema = z.object({ code: z.string(), message: z.string() });
 export type JobError = z.infer<typeof jobErrorSchema>;
 
@@ -94,6 +98,8 @@ export const jobProgressSchema = z.object({
   clusterId: clusterIdSchema.nullable(),
   startedAt: z.string().nullable(),
   updatedAt: z.string(),
+  /** What the job as a whole is doing beyond its items (verifying, pruning, collecting garbage), or null. */
+  phase: z.enum(JOB_PHASES).nullable(),
   bytesDone: z.number().nonnegative(),
   bytesTotal: z.number().nonnegative(),
   throughputBps: z.number().nonnegative(),

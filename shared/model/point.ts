@@ -1,5 +1,6 @@
 // Restore points as the UI lists them: what a manifest says, without chunk lists or XML.
 import { z } from 'zod';
+import { vmUuidSchema } from './inventory.js';
 
 export const pointIdSchema = z.string().uuid();
 
@@ -8,7 +9,7 @@ export const pointSummarySchema = z.object({
   clusterId: z.string().uuid(),
   /** The cluster's name when the point was taken (known even when the catalog no longer has the cluster). */
   clusterName: z.string().nullable(),
-  vmUuid: z.string().uuid(),
+  vmUuid: vmUuidSchema,
   vmName: z.string(),
   createdAt: z.string(),
   completedAt: z.string(),

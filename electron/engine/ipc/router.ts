@@ -46,8 +46,9 @@ interface Subscription {
   filter: unknown;
 }
 
-function errorValue(error: unknown, method: string, logger: Logger): ErrorValue {
-  if (error instanceof IpcError) return error.toValue();
+function errorValue(error: unknown, method: string, logger: Logger, mapError?: (error: unknown) => IpcError | null): ErrorValue {
+  const known = error instanceof IpcError ? error : (mapError?.(error) ?? null);
+  if (known) return { code: known.code, message: redactText(known.message) };
   if (error instanceof Error && error.name === 'AbortError') return { code: 'cancelled', message: `${method} was cancelled` };
   logger.error(`${method} failed`, { error });
   const detail = error instanceof Error ? error.message : String(error);
@@ -61,7 +62,12 @@ function hasOwn(record: object, key: string): boolean {
 export function createIpcRouter<C extends Contract>(
   contract: C,
   handlers: Handlers<C>,
-  options: { logger: Logger; snapshots?: SnapshotProviders<C> },
+  options: {
+    logger: Logger;
+    snapshots?: SnapshotProviders<C>;
+    /** Turns the engine's own errors into coded IPC errors; anything else is answered `internal` and logged. */
+    mapError?: (error: unknown) => IpcError | null;
+  },
 ): IpcRouter<C> {
   const connections = new Set<{ deliver(topic: string, payload: unknown): void; close(): void }>();
   const rootLogger = options.logger;
@@ -116,7 +122,7 @@ export function createIpcRouter<C extends Contract>(
       } catch (error) {
         const value = controller.signal.aborted
           ? { code: 'cancelled' as const, message: `${method} was cancelled` }
-          : errorValue(error, method, logger);
+          : errorValue(error, method, logger, options.mapError);
         send({ t: 'result', id, ok: false, error: value });
       } finally {
         inFlight.delete(id);

@@ -12,6 +12,7 @@ import {
   type JobItem,
   type JobKind,
   type JobLogLine,
+  type JobPhase,
   type JobProgress,
   type JobState,
   type JobSummary,
@@ -54,7 +55,7 @@ export interface JobContext {
   readonly signal: AbortSignal;
   readonly logger: Logger;
   log(level: JobLogLine['level'], message: string, itemKey?: string | null): void;
-  setPhase(phase: string | null): void;
+  setPhase(phase: JobPhase | null): void;
   setBytes(done: number, total: number): void;
 }
 
@@ -100,7 +101,7 @@ interface JobRuntime {
   items: ItemRuntime[];
   controller: AbortController;
   logSeq: number;
-  phase: string | null;
+  phase: JobPhase | null;
   extraBytes: { done: number; total: number };
   history: number[];
   samples: { at: number; bytes: number }[];
@@ -496,6 +497,7 @@ export class JobRunner {
       clusterId: job.definition.clusterId,
       startedAt: job.startedAt,
       updatedAt: finishedAt ?? this.#deps.clock.now().toISOString(),
+      phase: finishedAt === null ? job.phase : null,
       bytesDone,
       bytesTotal,
       throughputBps,

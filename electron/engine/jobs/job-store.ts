@@ -106,6 +106,7 @@ export class JobStore {
           clusterId: row.clusterId,
           startedAt: row.startedAt,
           updatedAt: row.finishedAt ?? row.createdAt,
+          phase: null,
           bytesDone: row.bytesDone,
           bytesTotal: row.bytesDone,
           throughputBps: 0,

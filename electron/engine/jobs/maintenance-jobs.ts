@@ -73,7 +73,7 @@ export async function applyRetention(
 }
 
 async function collect(repository: Repository, context: JobContext): Promise<void> {
-  context.setPhase('collecting garbage');
+  context.setPhase('collecting_garbage');
   const gc = await collectGarbage(repository, {
     signal: context.signal,
     logger: context.logger,

@@ -198,6 +198,7 @@ export function progressOf(seq: number, overrides: Partial<JobProgress> = {}): J
     seq,
     kind: 'backup',
     state: 'running',
+    phase: null,
     title: clusterA.name,
     clusterId: clusterA.id,
     startedAt: '2025-05-01T10:00:01.000Z',

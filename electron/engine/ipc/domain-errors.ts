@@ -1,0 +1,40 @@
+// The engine's own errors (repository, hypervisor, catalog) as IPC error values: the renderer gets a code it can
+// decide on and the error's own readable message, instead of `internal`, which means a bug.
+import { IpcError, type ErrorCode } from '../../../shared/ipc/errors.js';
+import { CatalogError } from '../catalog/catalog.js';
+import { HypervisorError, type HypervisorErrorCode } from '../hypervisors/driver.js';
+import { RepositoryError, type RepositoryErrorCode } from '../repository/errors.js';
+
+const REPOSITORY_CODES: Record<RepositoryErrorCode, ErrorCode> = {
+  'not-a-repository': 'not_found',
+  'config-invalid': 'unavailable',
+  'newer-version': 'unavailable',
+  unsupported: 'unavailable',
+  'init-refused': 'conflict',
+  locked: 'conflict',
+  'not-locked': 'unavailable',
+  'chunk-corrupt': 'unavailable',
+  'chunk-missing': 'unavailable',
+  'manifest-damaged': 'unavailable',
+  'manifest-invalid': 'unavailable',
+  'point-not-found': 'not_found',
+  'disk-not-found': 'not_found',
+  'point-data': 'unavailable',
+  'gc-refused': 'conflict',
+  'out-of-space': 'unavailable',
+};
+
+const HYPERVISOR_CODES: Partial<Record<HypervisorErrorCode, ErrorCode>> = {
+  timeout: 'timeout',
+  not_found: 'not_found',
+  host_key_mismatch: 'conflict',
+};
+
+/** The IPC error for a known engine error, or null for anything else (a bug: logged, answered `internal`). */
+export function domainErrorToIpc(error: unknown): IpcError | null {
+  if (error instanceof IpcError) return error;
+  if (error instanceof RepositoryError) return new IpcError(REPOSITORY_CODES[error.code], error.message);
+  if (error instanceof HypervisorError) return new IpcError(HYPERVISOR_CODES[error.code] ?? 'unavailable', error.message);
+  if (error instanceof CatalogError) return new IpcError('unavailable', error.message);
+  return null;
+}
