@@ -7,6 +7,7 @@ import { CatalogError } from '../engine/catalog/catalog.js';
 import { defaultDataDir } from '../engine/paths.js';
 import { CliError, type CliIo, type Command } from './command.js';
 import { backupCommand, exportCommand, pointsCommand, repoCommand } from './commands/backups.js';
+import { restoreCommand } from './commands/restore.js';
 import { clusterCommand } from './commands/cluster.js';
 import { infoCommand } from './commands/info.js';
 import { runScheduledCommand, verifyCommand } from './commands/jobs.js';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   backupCommand,
   pointsCommand,
   exportCommand,
+  restoreCommand,
   verifyCommand,
   runScheduledCommand,
   infoCommand,
