@@ -1,5 +1,6 @@
 // The logger the engine is given. Electron main backs it with electron-log; headless mode with a JSON-lines file
 // and the console. Every implementation redacts secrets before anything is written.
+import { maskKnownSecrets } from './known-secrets.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -26,16 +27,21 @@ export interface LogRecord {
 export type LogSink = (record: LogRecord) => void;
 
 const SECRET_KEY = /pass(word|phrase)?|secret|token|private.?key|credential|authorization|cookie/i;
+/** Whether a field of this name holds a secret (its value is never logged, and is remembered as a secret). */
+export const isSecretKey = (key: string): boolean => SECRET_KEY.test(key);
 /** Values that look like secrets wherever they appear, even in free text: PEM keys, tokens in URLs. */
 const SECRET_TEXT: readonly [RegExp, string][] = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[redacted private key]'],
-  [/([?&#](?:token|password|passphrase|secret)=)[^&\s#]+/gi, '$1[redacted]'],
-  [/(\/\/[^/\s:@]+:)[^@\s/]+@/g, '$1[redacted]@'],
+  [/([?&#;](?:[a-z_]*token|password|passwd|pwd|passphrase|secret)=)[^&\s#;]+/gi, '$1[redacted]'],
+  // The password of `scheme://user:password@host`, up to the last `@` before a blank or a quote: a password may
+  // itself hold `@`, `/` or `:` when it was not percent-encoded. The user name may be empty.
+  [/(\/\/[^/\s:@"'<>]*:)[^\s"'<>]*@/g, '$1[redacted]@'],
 ];
 export const REDACTED = '[redacted]';
 
+/** Masks what looks like a secret in free text, and every secret value the engine has handled (known-secrets.ts). */
 export function redactText(text: string): string {
-  let out = text;
+  let out = maskKnownSecrets(text);
   for (const [pattern, replacement] of SECRET_TEXT) out = out.replace(pattern, replacement);
   return out;
 }
@@ -51,7 +57,8 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = SECRET_KEY.test(key) ? REDACTED : redact(item, depth + 1);
+    // defineProperty: an own `__proto__` key (parsed JSON) stays a field, never becomes the copy's prototype.
+    Object.defineProperty(out, key, { value: isSecretKey(key) ? REDACTED : redact(item, depth + 1), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

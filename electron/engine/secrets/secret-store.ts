@@ -6,6 +6,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { rememberSecret } from '../logging/known-secrets.js';
 
 export interface SecretStore {
   get(name: string): Promise<string | null>;
@@ -32,7 +33,10 @@ function checkName(name: string): void {
   if (!SECRET_NAME.test(name)) throw new Error(`invalid secret name: ${JSON.stringify(name.slice(0, 40))}`);
 }
 
-/** A JSON file of sealed values (base64), rewritten atomically on each change; mode 0600. */
+/**
+ * A JSON file of sealed values (base64), rewritten atomically on each change; mode 0600. Every value stored or read
+ * is remembered by the log redaction (known-secrets.ts), so it is masked wherever it would show up.
+ */
 export function createFileSecretStore(file: string, cipher: SecretCipher): SecretStore {
   let queue: Promise<unknown> = Promise.resolve();
   // Changes are serialized so two concurrent `set`s cannot lose each other's write.
@@ -61,10 +65,14 @@ export function createFileSecretStore(file: string, cipher: SecretCipher): Secre
     async get(name) {
       checkName(name);
       const sealed = (await load())[name];
-      return sealed === undefined ? null : cipher.decrypt(Buffer.from(sealed, 'base64'));
+      if (sealed === undefined) return null;
+      const value = await cipher.decrypt(Buffer.from(sealed, 'base64'));
+      rememberSecret(value);
+      return value;
     },
     async set(name, value) {
       checkName(name);
+      rememberSecret(value);
       return serialize(async () => {
         const secrets = await load();
         secrets[name] = Buffer.from(await cipher.encrypt(value)).toString('base64');

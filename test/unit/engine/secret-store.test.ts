@@ -1,6 +1,8 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { forgetKnownSecrets } from '../../../electron/engine/logging/known-secrets.js';
+import { redactText } from '../../../electron/engine/logging/logger.js';
 import { createFileSecretStore, createKeyFileCipher } from '../../../electron/engine/secrets/secret-store.js';
 import { makeTempDir } from '../../support/temp.js';
 
@@ -29,6 +31,19 @@ describe('file secret store with the key-file cipher', () => {
     expect(await reopened.get('host:a:password')).toBe('hunter2-very-secret');
     await reopened.delete('host:a:password');
     expect(await reopened.get('host:a:password')).toBeNull();
+  });
+
+  it('tells the log redaction about every value it stores or reads back', async () => {
+    const file = join(temp.dir, 'secrets.json');
+    const keyFile = join(temp.dir, 'secret.key');
+    await createFileSecretStore(file, createKeyFileCipher(keyFile)).set('host.a.secret', 'stored-secret-value');
+    expect(redactText('echo stored-secret-value')).toBe('echo [redacted]');
+    // The next start: the value is known again once it is read.
+    forgetKnownSecrets();
+    expect(redactText('echo stored-secret-value')).toBe('echo stored-secret-value');
+    expect(await createFileSecretStore(file, createKeyFileCipher(keyFile)).get('host.a.secret')).toBe('stored-secret-value');
+    expect(redactText('echo stored-secret-value')).toBe('echo [redacted]');
+    forgetKnownSecrets();
   });
 
   it('refuses to decrypt with another key, and rejects bad names', async () => {
