@@ -12,10 +12,12 @@ export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 const requestId = z.string().min(1).max(64);
 
+// `params` and `filter` may be left out (JSON drops an undefined value): the method's or topic's own schema then
+// judges `{}`, so the caller learns which fields are missing rather than that the envelope is malformed.
 export const clientMessageSchema = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('call'), id: requestId, method: z.string().min(1).max(128), params: z.unknown() }),
+  z.object({ t: z.literal('call'), id: requestId, method: z.string().min(1).max(128), params: z.unknown().optional() }),
   z.object({ t: z.literal('cancel'), id: requestId }),
-  z.object({ t: z.literal('sub'), id: requestId, topic: z.string().min(1).max(128), filter: z.unknown() }),
+  z.object({ t: z.literal('sub'), id: requestId, topic: z.string().min(1).max(128), filter: z.unknown().optional() }),
   z.object({ t: z.literal('unsub'), id: requestId }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;

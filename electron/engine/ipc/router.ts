@@ -13,8 +13,10 @@ import type {
 } from '../../../shared/ipc/contract-kit.js';
 import { IpcError, describeSchemaIssues, type ErrorValue } from '../../../shared/ipc/errors.js';
 import type { ServerConnection, ServerConnector } from '../../../shared/ipc/memory-transport.js';
+import type { z } from 'zod';
 import { clientMessageSchema, type ServerMessage } from '../../../shared/ipc/wire.js';
-import { redactText, type Logger } from '../logging/logger.js';
+import { rememberSecretsIn } from '../logging/known-secrets.js';
+import { isSecretKey, pathsToRedact, redactAt, redactText, type Logger } from '../logging/logger.js';
 
 export interface HandlerContext {
   /** Aborts when the caller cancels the call or its connection closes. */
@@ -59,6 +61,35 @@ function hasOwn(record: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(record, key);
 }
 
+/**
+ * Secret values shorter than this are masked in error messages and logs, but not inside results and events: there
+ * a short password ("system", "backup") could equal an ordinary field (a libvirt URI, a VM name).
+ */
+const MIN_SECRET_LENGTH_IN_DATA = 8;
+
+/**
+ * `value` (already valid for `schema`) with every secret in its strings masked: known secret values and what looks
+ * like one (a URL's password, a private key). A masked string must still fit the schema, so a short secret that
+ * happens to equal an enum word or a host name is left where the contract requires that exact value.
+ */
+function withoutSecrets(value: unknown, schema: z.ZodType): unknown {
+  const paths = pathsToRedact(value, MIN_SECRET_LENGTH_IN_DATA);
+  if (paths.length === 0) return value;
+  const whole = schema.safeParse(paths.reduce((v, path) => redactAt(v, path, MIN_SECRET_LENGTH_IN_DATA), value));
+  if (whole.success) return whole.data;
+  let current = value;
+  for (const path of paths) {
+    const candidate = schema.safeParse(redactAt(current, path, MIN_SECRET_LENGTH_IN_DATA));
+    if (candidate.success) current = candidate.data;
+  }
+  return current;
+}
+
+/** What leaves the engine as an error: always `{code, message}`, the message redacted. */
+function safeError(error: ErrorValue): ErrorValue {
+  return { code: error.code, message: redactText(String(error.message)) };
+}
+
 export function createIpcRouter<C extends Contract>(
   contract: C,
   handlers: Handlers<C>,
@@ -82,13 +113,23 @@ export function createIpcRouter<C extends Contract>(
     const send = (message: ServerMessage): void => {
       if (!open) return;
       try {
-        sendToClient(message);
+        sendToClient('error' in message ? { ...message, error: safeError(message.error) } : message);
       } catch (error) {
         logger.debug('could not deliver a message; the client is gone', { error });
       }
     };
 
     const runCall = async (id: string, method: string, rawParams: unknown): Promise<void> => {
+      try {
+        await dispatch(id, method, rawParams);
+      } catch (error) {
+        // Only a bug of the router itself gets here (a handler's failure is answered inside dispatch).
+        logger.error(`${method} could not be dispatched`, { error });
+        send({ t: 'result', id, ok: false, error: { code: 'internal', message: `${method} failed` } });
+      }
+    };
+
+    const dispatch = async (id: string, method: string, rawParams: unknown): Promise<void> => {
       if (!hasOwn(contract.methods, method)) {
         send({ t: 'result', id, ok: false, error: { code: 'unknown_method', message: `Unknown method: ${method}` } });
         return;
@@ -104,6 +145,8 @@ export function createIpcRouter<C extends Contract>(
         send({ t: 'result', id, ok: false, error: { code: 'invalid_message', message: `Request id ${id} is already in use` } });
         return;
       }
+      // What a caller sends in a secret-named field (a host's password) is masked wherever it would show up later.
+      rememberSecretsIn(params.data, isSecretKey);
       const controller = new AbortController();
       inFlight.set(id, controller);
       const handler = handlers[method as MethodName<C>] as (p: unknown, c: HandlerContext) => unknown;
@@ -118,7 +161,7 @@ export function createIpcRouter<C extends Contract>(
           send({ t: 'result', id, ok: false, error: { code: 'internal', message: `${method} returned an invalid result` } });
           return;
         }
-        send({ t: 'result', id, ok: true, result: checked.data });
+        send({ t: 'result', id, ok: true, result: withoutSecrets(checked.data, spec.result) });
       } catch (error) {
         const value = controller.signal.aborted
           ? { code: 'cancelled' as const, message: `${method} was cancelled` }
@@ -144,14 +187,31 @@ export function createIpcRouter<C extends Contract>(
       subscriptions.set(id, { topic, filter: filter.data });
       send({ t: 'subscribed', id, ok: true });
       const snapshot = options.snapshots?.[topic as TopicName<C>] as ((f: unknown) => unknown[]) | undefined;
-      for (const payload of snapshot?.(filter.data) ?? []) send({ t: 'event', id, topic, payload });
+      let payloads: unknown[] = [];
+      try {
+        payloads = snapshot?.(filter.data) ?? [];
+      } catch (error) {
+        logger.error(`the snapshot of ${topic} failed; the subscription starts without it`, { error });
+      }
+      for (const payload of payloads) {
+        // Held to the contract like any event: validated, and its secrets masked.
+        const checked = spec.payload.safeParse(payload);
+        if (checked.success) send({ t: 'event', id, topic, payload: withoutSecrets(checked.data, spec.payload) });
+        else logger.error(`snapshot for ${topic} does not match the contract; not sent`, { issues: describeSchemaIssues(checked.error) });
+      }
     };
 
     const connection = {
       deliver(topic: string, payload: unknown) {
         const spec = contract.topics[topic]!;
         for (const [id, sub] of subscriptions) {
-          if (sub.topic === topic && spec.matches(sub.filter, payload)) send({ t: 'event', id, topic, payload });
+          let matches = false;
+          try {
+            matches = sub.topic === topic && spec.matches(sub.filter, payload);
+          } catch (error) {
+            logger.error(`the filter of ${topic} failed on an event`, { error });
+          }
+          if (matches) send({ t: 'event', id, topic, payload });
         }
       },
       close() {
@@ -165,34 +225,45 @@ export function createIpcRouter<C extends Contract>(
     };
     connections.add(connection);
 
+    const receive = (raw: unknown): void => {
+      if (!open) return;
+      const parsed = clientMessageSchema.safeParse(raw);
+      if (!parsed.success) {
+        const envelope = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as { id?: unknown; t?: unknown }) : {};
+        const id = hasOwn(envelope, 'id') ? envelope.id : undefined;
+        const t = hasOwn(envelope, 't') ? envelope.t : undefined;
+        const error: ErrorValue = { code: 'invalid_message', message: `Malformed message: ${describeSchemaIssues(parsed.error)}` };
+        // A call or a subscription whose id can be read is answered as such, so the client can tell which failed.
+        if (typeof id === 'string' && id.length > 0 && id.length <= 64 && t === 'call') send({ t: 'result', id, ok: false, error });
+        else if (typeof id === 'string' && id.length > 0 && id.length <= 64 && t === 'sub') send({ t: 'subscribed', id, ok: false, error });
+        else send({ t: 'fault', error });
+        return;
+      }
+      const message = parsed.data;
+      switch (message.t) {
+        case 'call':
+          void runCall(message.id, message.method, message.params);
+          return;
+        case 'cancel':
+          inFlight.get(message.id)?.abort(new IpcError('cancelled', 'cancelled by the caller'));
+          return;
+        case 'sub':
+          subscribe(message.id, message.topic, message.filter);
+          return;
+        case 'unsub':
+          subscriptions.delete(message.id);
+          return;
+      }
+    };
+
     const serverConnection: ServerConnection = {
       receive(raw) {
-        if (!open) return;
-        const parsed = clientMessageSchema.safeParse(raw);
-        if (!parsed.success) {
-          const id = typeof raw === 'object' && raw !== null && 'id' in raw ? (raw as { id: unknown }).id : undefined;
-          const error: ErrorValue = { code: 'invalid_message', message: `Malformed message: ${describeSchemaIssues(parsed.error)}` };
-          if (typeof id === 'string' && id.length > 0 && id.length <= 64 && (raw as { t?: unknown }).t === 'call') {
-            send({ t: 'result', id, ok: false, error });
-          } else {
-            send({ t: 'fault', error });
-          }
-          return;
-        }
-        const message = parsed.data;
-        switch (message.t) {
-          case 'call':
-            void runCall(message.id, message.method, message.params);
-            return;
-          case 'cancel':
-            inFlight.get(message.id)?.abort(new IpcError('cancelled', 'cancelled by the caller'));
-            return;
-          case 'sub':
-            subscribe(message.id, message.topic, message.filter);
-            return;
-          case 'unsub':
-            subscriptions.delete(message.id);
-            return;
+        // Whatever a message does, it never throws into the transport that carried it (a socket's event loop).
+        try {
+          receive(raw);
+        } catch (error) {
+          logger.error('a message could not be handled', { error });
+          send({ t: 'fault', error: { code: 'internal', message: 'The message could not be handled' } });
         }
       },
       close: () => connection.close(),
@@ -210,7 +281,8 @@ export function createIpcRouter<C extends Contract>(
         rootLogger.error(`event for ${topic} does not match the contract; not sent`, { issues: describeSchemaIssues(checked.error) });
         return;
       }
-      for (const connection of connections) connection.deliver(topic, checked.data);
+      const safe = withoutSecrets(checked.data, spec.payload);
+      for (const connection of connections) connection.deliver(topic, safe);
     },
     get connectionCount() {
       return connections.size;

@@ -69,35 +69,6 @@ export function rememberSecretsIn(value: unknown, isSecretKey: (key: string) => 
   }
 }
 
-/**
- * A copy of `value` with known secrets (of at least `minLength` characters) masked in every string, or `value`
- * itself when it holds none (the common case costs one JSON.stringify and a search per known secret).
- */
-export function maskKnownSecretsDeep<T>(value: T, minLength = MIN_SECRET_LENGTH): T {
-  if (forms.length === 0) return value;
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch {
-    return value;
-  }
-  if (text === undefined || !containsKnownSecret(text, minLength)) return value;
-  const walk = (node: unknown): unknown => {
-    if (typeof node === 'string') return maskKnownSecrets(node, minLength);
-    if (Array.isArray(node)) return node.map(walk);
-    if (node !== null && typeof node === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(node)) {
-        // defineProperty: an own `__proto__` key stays a key, never becomes the copy's prototype.
-        Object.defineProperty(out, maskKnownSecrets(key, minLength), { value: walk(item), enumerable: true, writable: true, configurable: true });
-      }
-      return out;
-    }
-    return node;
-  };
-  return walk(value) as T;
-}
-
 /** Forgets every known secret (tests that need a clean slate). */
 export function forgetKnownSecrets(): void {
   known.clear();

@@ -1,6 +1,6 @@
 // The logger the engine is given. Electron main backs it with electron-log; headless mode with a JSON-lines file
 // and the console. Every implementation redacts secrets before anything is written.
-import { maskKnownSecrets } from './known-secrets.js';
+import { containsKnownSecret, maskKnownSecrets, MIN_SECRET_LENGTH } from './known-secrets.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -39,11 +39,66 @@ const SECRET_TEXT: readonly [RegExp, string][] = [
 ];
 export const REDACTED = '[redacted]';
 
-/** Masks what looks like a secret in free text, and every secret value the engine has handled (known-secrets.ts). */
-export function redactText(text: string): string {
-  let out = maskKnownSecrets(text);
+/**
+ * Masks what looks like a secret in free text, and every secret value the engine has handled (known-secrets.ts)
+ * of at least `minSecretLength` characters.
+ */
+export function redactText(text: string, minSecretLength = MIN_SECRET_LENGTH): string {
+  let out = maskKnownSecrets(text, minSecretLength);
   for (const [pattern, replacement] of SECRET_TEXT) out = out.replace(pattern, replacement);
   return out;
+}
+
+/** Whether redactText would change `text`. */
+export function needsRedaction(text: string, minSecretLength = MIN_SECRET_LENGTH): boolean {
+  if (containsKnownSecret(text, minSecretLength)) return true;
+  return SECRET_TEXT.some(([pattern]) => {
+    pattern.lastIndex = 0;
+    const found = pattern.test(text);
+    pattern.lastIndex = 0;
+    return found;
+  });
+}
+
+type Path = readonly (string | number)[];
+
+/**
+ * Paths of the strings in `value` that redactText would change, or [] when there are none (the common case costs
+ * one JSON.stringify and one search per pattern and known secret). Object keys are not searched.
+ */
+export function pathsToRedact(value: unknown, minSecretLength = MIN_SECRET_LENGTH): Path[] {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return [];
+  }
+  if (text === undefined || !needsRedaction(text, minSecretLength)) return [];
+  const out: Path[] = [];
+  const walk = (node: unknown, path: Path, depth: number): void => {
+    if (typeof node === 'string') {
+      if (needsRedaction(node, minSecretLength)) out.push(path);
+    } else if (Array.isArray(node)) {
+      if (depth < 64) node.forEach((item, i) => walk(item, [...path, i], depth + 1));
+    } else if (node !== null && typeof node === 'object') {
+      if (depth < 64) for (const [key, item] of Object.entries(node)) walk(item, [...path, key], depth + 1);
+    }
+  };
+  walk(value, [], 0);
+  return out;
+}
+
+/** A copy of `value` with the string at `path` passed through redactText. */
+export function redactAt<T>(value: T, path: Path, minSecretLength = MIN_SECRET_LENGTH): T {
+  if (path.length === 0) return (typeof value === 'string' ? redactText(value, minSecretLength) : value) as T;
+  const [head, ...rest] = path;
+  if (Array.isArray(value)) return value.map((item, i) => (i === head ? redactAt(item, rest, minSecretLength) : item)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    Object.defineProperty(out, key, { value: key === head ? redactAt(item, rest, minSecretLength) : item, enumerable: true, writable: true, configurable: true });
+  }
+  return out as T;
 }
 
 /** A deep copy of `value` with secret-named fields replaced and secret-looking text masked. */

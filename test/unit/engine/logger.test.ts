@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { forgetKnownSecrets, maskKnownSecretsDeep, rememberSecret, rememberSecretsIn } from '../../../electron/engine/logging/known-secrets.js';
-import { REDACTED, isSecretKey, redact, redactText } from '../../../electron/engine/logging/logger.js';
+import { forgetKnownSecrets, rememberSecret, rememberSecretsIn } from '../../../electron/engine/logging/known-secrets.js';
+import { REDACTED, isSecretKey, pathsToRedact, redact, redactAt, redactText } from '../../../electron/engine/logging/logger.js';
 import { createMemoryLogger } from '../../support/logger.js';
 
 describe('logger redaction', () => {
@@ -39,9 +39,16 @@ describe('logger redaction', () => {
     expect(redactText('bad passphrase-of-the-key')).toBe(`bad ${REDACTED}`);
     expect(redactText('abc and not a secret')).toBe('abc and not a secret');
     const payload = { message: 'cannot log in with passphrase-of-the-key', list: ['ok', 'passphrase-of-the-key'], n: 1 };
-    expect(maskKnownSecretsDeep(payload)).toEqual({ message: `cannot log in with ${REDACTED}`, list: ['ok', REDACTED], n: 1 });
-    const clean = { message: 'nothing here' };
-    expect(maskKnownSecretsDeep(clean)).toBe(clean);
+    const paths = pathsToRedact(payload);
+    expect(paths).toEqual([['message'], ['list', 1]]);
+    expect(paths.reduce((v, path) => redactAt(v, path), payload)).toEqual({ message: `cannot log in with ${REDACTED}`, list: ['ok', REDACTED], n: 1 });
+    expect(payload.list[1]).toBe('passphrase-of-the-key');
+    expect(pathsToRedact({ message: 'nothing here', url: 'ssh://root@h/' })).toEqual([]);
+    expect(pathsToRedact({ url: 'ssh://root:pw@h/' })).toEqual([['url']]);
+    // A shorter minimum length is for free text only: in data, a short secret is left alone.
+    rememberSecret('shorty');
+    expect(redactText('a shorty here')).toBe(`a ${REDACTED} here`);
+    expect(pathsToRedact({ name: 'shorty' }, 8)).toEqual([]);
     forgetKnownSecrets();
     expect(redactText('bad passphrase-of-the-key')).toBe('bad passphrase-of-the-key');
   });
