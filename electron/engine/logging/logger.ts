@@ -34,8 +34,9 @@ const SECRET_TEXT: readonly [RegExp, string][] = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[redacted private key]'],
   [/([?&#;](?:[a-z_]*token|password|passwd|pwd|passphrase|secret)=)[^&\s#;]+/gi, '$1[redacted]'],
   // The password of `scheme://user:password@host`, up to the last `@` before a blank or a quote: a password may
-  // itself hold `@`, `/` or `:` when it was not percent-encoded. The user name may be empty.
-  [/(\/\/[^/\s:@"'<>]*:)[^\s"'<>]*@/g, '$1[redacted]@'],
+  // itself hold `@`, `/` or `:` when it was not percent-encoded. The user name may be empty. Also `scheme:/user:…@`,
+  // which is what such a URL becomes once resolved as a file path (path.resolve folds the `//`).
+  [/((?:\/\/|\b[a-z][a-z0-9+.-]*:\/)[^/\s:@"'<>]*:)[^\s"'<>]*@/gi, '$1[redacted]@'],
 ];
 export const REDACTED = '[redacted]';
 

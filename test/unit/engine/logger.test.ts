@@ -22,6 +22,7 @@ describe('logger redaction', () => {
   it('masks the whole password of a URL, even one holding @, / or : that was not percent-encoded', () => {
     expect(redactText('qemu+ssh://admin:p@ss/w:rd@kvm1.example:22/system?keyfile=/k')).toBe('qemu+ssh://admin:[redacted]@kvm1.example:22/system?keyfile=/k');
     expect(redactText('"smb://:onlypass@nas/share" failed')).toBe('"smb://:[redacted]@nas/share" failed');
+    expect(redactText('/work/smb:/admin:pw@nas/share is not a repository')).toBe('/work/smb:/admin:[redacted]@nas/share is not a repository');
     expect(redactText('ssh://root@kvm1:22/system and http://127.0.0.1:5000/ stay as they are')).toBe(
       'ssh://root@kvm1:22/system and http://127.0.0.1:5000/ stay as they are',
     );
