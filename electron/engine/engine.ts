@@ -27,6 +27,7 @@ import { JobRunner } from './jobs/job-runner.js';
 import { JobStore } from './jobs/job-store.js';
 import { applyRetention, previewRetention, startPruneJob, startVerifyJob, type MaintenanceDeps } from './jobs/maintenance-jobs.js';
 import { RepositoryAccess } from './jobs/repository-access.js';
+import { restorePreflight, restoreTargets, startRestoreJob, type RestoreJobDeps } from './jobs/restore-job.js';
 import { RetentionStore } from './jobs/retention-store.js';
 import { ScheduleStore, runDueSchedules, startScheduler, type SchedulerDeps } from './jobs/schedules.js';
 import { PointsIndex } from './points/points-index.js';
@@ -169,6 +170,7 @@ export function createEngine(deps: EngineDeps): Engine {
       request,
     );
   };
+  const restoreDeps: RestoreJobDeps = { runner: jobs, clusters, driver, inventory, repository, logger: logger.child({ component: 'restore' }) };
   const schedulerDeps: SchedulerDeps = {
     store: schedules,
     clock: deps.clock,
@@ -220,6 +222,9 @@ export function createEngine(deps: EngineDeps): Engine {
       'backup.startVms': async ({ clusterId, vmUuids }) => ({ jobId: (await startBackup({ clusterId, vmUuids, trigger: 'user' })).jobId }),
       'points.list': (filter) => points.list(repository.requirePath(), filter),
       'points.get': ({ id }) => points.get(repository.requirePath(), id),
+      'restore.targets': ({ pointId, clusterId }, { signal }) => restoreTargets(restoreDeps, pointId, clusterId, signal),
+      'restore.preflight': (options, { signal }) => restorePreflight(restoreDeps, options, signal),
+      'restore.start': async (options, { signal }) => ({ jobId: (await startRestoreJob(restoreDeps, options, signal)).jobId }),
       'repository.get': () => repository.status(),
       'repository.use': async ({ path, create }) => {
         const status = await repository.use(path, create);

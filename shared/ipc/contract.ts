@@ -16,6 +16,7 @@ import { clusterInventorySchema, vmUuidSchema } from '../model/inventory.js';
 import { jobDetailSchema, jobIdSchema, jobProgressSchema, jobSummarySchema } from '../model/job.js';
 import { pointIdSchema, pointListSchema, pointSummarySchema } from '../model/point.js';
 import { repositoryPathSchema, repositoryStatusSchema } from '../model/repository.js';
+import { restoreOptionsSchema, restorePlanSchema, restoreTargetsSchema } from '../model/restore.js';
 import { retentionDecisionSchema, retentionPolicySchema } from '../model/retention.js';
 import { clusterScheduleSchema, scheduleSchema } from '../model/schedule.js';
 import { settingsPatchSchema, settingsSchema } from '../model/settings.js';
@@ -110,6 +111,22 @@ export const appContract = defineContract({
       summary: 'One restore point.',
       params: z.object({ id: pointIdSchema }).strict(),
       result: pointSummarySchema,
+    }),
+    'restore.targets': defineMethod({
+      summary:
+        "Where a point can be restored: each host of the cluster (the point's own unless named) with its state, pools and their free space, networks; and what the point needs.",
+      params: z.object({ pointId: pointIdSchema, clusterId: clusterIdSchema.optional() }).strict(),
+      result: restoreTargetsSchema,
+    }),
+    'restore.preflight': defineMethod({
+      summary: 'Checks a restore against the target host without writing anything, and says what it will do.',
+      params: restoreOptionsSchema,
+      result: restorePlanSchema,
+    }),
+    'restore.start': defineMethod({
+      summary: 'Restores a point to a host as a job (checks first; nothing is written when a check fails). Returns once queued.',
+      params: restoreOptionsSchema,
+      result: z.object({ jobId: jobIdSchema }),
     }),
     'repository.get': defineMethod({
       summary: 'The configured repository: where, whether it can be used now, how many points it holds.',

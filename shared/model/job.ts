@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { clusterIdSchema } from './cluster.js';
 import { vmRefSchema } from './inventory.js';
+import { restoreItemResultSchema } from './restore.js';
 
 export const JOB_KINDS = ['backup', 'restore', 'verify', 'prune'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -85,6 +86,8 @@ export const jobItemSchema = z.object({
   finishedAt: z.string().nullable(),
   error: jobErrorSchema.nullable(),
   result: backupItemResultSchema.nullable(),
+  /** What a restore item produced (null for other kinds, and until it ends). */
+  restoreResult: restoreItemResultSchema.nullable(),
 });
 export type JobItem = z.infer<typeof jobItemSchema>;
 

@@ -4,6 +4,7 @@ import { IpcError, type ErrorCode } from '../../../shared/ipc/errors.js';
 import { CatalogError } from '../catalog/catalog.js';
 import { HypervisorError, type HypervisorErrorCode } from '../hypervisors/driver.js';
 import { RepositoryError, type RepositoryErrorCode } from '../repository/errors.js';
+import { RestoreError, type RestoreErrorCode } from '../restore/restore-vm.js';
 
 const REPOSITORY_CODES: Record<RepositoryErrorCode, ErrorCode> = {
   'not-a-repository': 'not_found',
@@ -27,7 +28,24 @@ const REPOSITORY_CODES: Record<RepositoryErrorCode, ErrorCode> = {
 const HYPERVISOR_CODES: Partial<Record<HypervisorErrorCode, ErrorCode>> = {
   timeout: 'timeout',
   not_found: 'not_found',
+  conflict: 'conflict',
   host_key_mismatch: 'conflict',
+  invalid_state: 'conflict',
+};
+
+const RESTORE_CODES: Record<RestoreErrorCode, ErrorCode> = {
+  invalid_request: 'invalid_params',
+  pool_not_found: 'not_found',
+  pool_inactive: 'unavailable',
+  unsupported: 'unavailable',
+  no_space: 'unavailable',
+  name_taken: 'conflict',
+  original_not_found: 'not_found',
+  original_running: 'conflict',
+  original_not_replaceable: 'conflict',
+  point_damaged: 'unavailable',
+  cancelled: 'cancelled',
+  host_failed: 'unavailable',
 };
 
 /** The IPC error for a known engine error, or null for anything else (a bug: logged, answered `internal`). */
@@ -35,6 +53,7 @@ export function domainErrorToIpc(error: unknown): IpcError | null {
   if (error instanceof IpcError) return error;
   if (error instanceof RepositoryError) return new IpcError(REPOSITORY_CODES[error.code], error.message);
   if (error instanceof HypervisorError) return new IpcError(HYPERVISOR_CODES[error.code] ?? 'unavailable', error.message);
+  if (error instanceof RestoreError) return new IpcError(RESTORE_CODES[error.code], error.message);
   if (error instanceof CatalogError) return new IpcError('unavailable', error.message);
   return null;
 }

@@ -17,6 +17,7 @@ import {
   type JobState,
   type JobSummary,
 } from '../../../shared/model/job.js';
+import type { RestoreItemResult } from '../../../shared/model/restore.js';
 import type { Concurrency } from '../../../shared/model/settings.js';
 import { IpcError } from '../../../shared/ipc/errors.js';
 import type { Clock } from '../clock.js';
@@ -46,6 +47,7 @@ export interface ItemContext {
   setPhase(phase: string): void;
   setDisks(disks: readonly JobDiskProgress[]): void;
   setResult(result: BackupItemResult): void;
+  setRestoreResult(result: RestoreItemResult): void;
   log(level: JobLogLine['level'], message: string): void;
 }
 
@@ -194,6 +196,7 @@ export class JobRunner {
           finishedAt: null,
           error: null,
           result: null,
+          restoreResult: null,
         },
       })),
       controller: new AbortController(),
@@ -349,6 +352,9 @@ export class JobRunner {
       },
       setResult: (result) => {
         view.result = result;
+      },
+      setRestoreResult: (result) => {
+        view.restoreResult = result;
       },
       log: (level, message) => this.#log(job, level, `${item.spec.name}: ${message}`, item.spec.key),
     };

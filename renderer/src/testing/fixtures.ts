@@ -187,6 +187,7 @@ export function jobItem(name: keyof typeof vmUuids, overrides: Partial<JobItem> 
     finishedAt: null,
     error: null,
     result: null,
+    restoreResult: null,
     ...overrides,
   };
 }
