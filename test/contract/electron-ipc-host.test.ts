@@ -48,14 +48,28 @@ describe('Electron IPC host', () => {
     expect(memory.records.filter((r) => r.message.includes('untrusted sender'))).toHaveLength(2);
   });
 
-  it('answers an oversized message with a fault and keeps serving the window', async () => {
-    const { electron } = setup();
+  it('refuses an oversized or unmeasurable message (answering the call it carries) and keeps serving the window', async () => {
+    const { electron, calls } = setup();
     const window = electron.openWindow();
     const replies: unknown[] = [];
     window.contents.toRenderer.on(ELECTRON_IPC_CHANNEL, (m: unknown) => replies.push(m));
     window.bridge.send({ t: 'call', id: 'big', method: 'test.emit', params: { key: 'x'.repeat(MAX_MESSAGE_BYTES), n: 1 } });
+    window.bridge.send({ t: 'sub', id: 'bigsub', topic: 'test.ticks', filter: { key: 'x'.repeat(MAX_MESSAGE_BYTES) } });
+    window.bridge.send({ t: 'nonsense', pad: 'x'.repeat(MAX_MESSAGE_BYTES) } as never);
+    const cyclic: Record<string, unknown> = { key: 'k' };
+    cyclic['self'] = cyclic;
+    window.bridge.send({ t: 'call', id: 'cyclic', method: 'test.fail', params: cyclic });
+    window.bridge.send({ t: 'call', id: 'bigint', method: 'test.fail', params: { how: 10n } });
     await settle();
-    expect(replies).toEqual([{ t: 'fault', error: { code: 'invalid_message', message: expect.stringContaining('too large') } }]);
+    const refused = { code: 'invalid_message', message: expect.any(String) };
+    expect(replies).toEqual([
+      { t: 'result', id: 'big', ok: false, error: { ...refused, message: expect.stringContaining('too large') } },
+      { t: 'subscribed', id: 'bigsub', ok: false, error: refused },
+      { t: 'fault', error: refused },
+      { t: 'result', id: 'cyclic', ok: false, error: { ...refused, message: expect.stringContaining('not plain data') } },
+      { t: 'result', id: 'bigint', ok: false, error: { ...refused, message: expect.stringContaining('not plain data') } },
+    ]);
+    expect(calls()).toBe(0);
     const client = createIpcClient(testContract, createElectronTransport(window.bridge));
     expect(await client.call('test.fail', { how: 'plain' })).toEqual({ ok: true });
   });

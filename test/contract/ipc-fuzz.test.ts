@@ -19,7 +19,8 @@ import { createMemoryLogger } from '../support/logger.js';
 import { seededRandom } from '../support/random.js';
 import { makeTempDir } from '../support/temp.js';
 import { deeplyNested, genericCases, mutationCases, sampleValue, type FuzzCase } from './fuzz-params.js';
-import { ALL_TRANSPORTS, startWebSocketServer, type TransportHarness } from './transports.js';
+import { ELECTRON_IPC_CHANNEL } from '../../shared/ipc/wire.js';
+import { ALL_TRANSPORTS, startElectronHost, startWebSocketServer, type TransportHarness } from './transports.js';
 
 const BASE_SEED = Number(process.env['LIFEBOAT_FUZZ_SEED'] ?? 0x11fe_b0a7);
 /** What a malformed call may be answered with: all say "your input", none says "the engine broke". */
@@ -499,5 +500,75 @@ describe('raw envelope abuse over the WebSocket, against a real engine', () => {
     await alive(raw);
     expect(await raw.call('final', 'clusters.list', {})).toMatchObject({ ok: true, result: [] });
     raw.close();
+  }, 60_000);
+});
+
+describe('values only Electron IPC can carry (structured clone), against a real engine', () => {
+  it('answers every method given Maps, Sets, Dates, typed arrays, BigInts, cycles and the like, never `internal`', async () => {
+    const temp = makeTempDir('fuzz-clone');
+    const memory = createMemoryLogger();
+    const engine = createTestEngine(temp.dir, { hypervisorDriver: new ScriptedDriver(), logger: memory.logger });
+    guardRepositoryCreation(engine, temp.dir);
+    const electron = startElectronHost(engine.connect, memory.logger);
+    const window = electron.openWindow();
+    const replies = new Map<string, { t: string; ok?: boolean; error?: { code: string; message: string } }>();
+    window.contents.toRenderer.on(ELECTRON_IPC_CHANNEL, (m: { t: string; id?: string }) => {
+      if (m.id !== undefined) replies.set(m.id, m);
+    });
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic['self'] = cyclic;
+    const sparse: unknown[] = [];
+    sparse[5] = 'x';
+    const cloneOnly: readonly [string, () => unknown][] = [
+      ['Map', () => new Map([['name', 'x']])],
+      ['Set', () => new Set(['x'])],
+      ['Date', () => new Date(0)],
+      ['Uint8Array', () => new Uint8Array(16)],
+      ['ArrayBuffer', () => new ArrayBuffer(8)],
+      ['RegExp', () => /x/g],
+      ['Error', () => new Error('boom')],
+      ['BigInt', () => 10n],
+      ['cycle', () => cyclic],
+      ['sparse array', () => sparse],
+      ['undefined member', () => ({ a: undefined })],
+      ['-0', () => -0],
+      ['NaN', () => Number.NaN],
+      ['Infinity', () => Number.NEGATIVE_INFINITY],
+      ['boxed string', () => Object('x') as object],
+    ];
+    const random = seededRandom(seedFor('electron-clone'));
+    const sent: string[] = [];
+    let n = 0;
+    for (const method of Object.keys(appContract.methods) as (keyof typeof appContract.methods)[]) {
+      const baseline = sampleValue(appContract.methods[method].params, random, { pathRoot: temp.dir }) as Record<string, unknown>;
+      for (const [, make] of cloneOnly) {
+        const id = `c${n++}`;
+        sent.push(id);
+        window.bridge.send({ t: 'call', id, method, params: make() } as never);
+        for (const field of Object.keys(baseline)) {
+          const fieldId = `c${n++}`;
+          sent.push(fieldId);
+          window.bridge.send({ t: 'call', id: fieldId, method, params: { ...baseline, [field]: make() } } as never);
+        }
+      }
+    }
+    const deadline = Date.now() + 20_000;
+    while (replies.size < sent.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const problems: string[] = [];
+    for (const id of sent) {
+      const reply = replies.get(id);
+      if (!reply) problems.push(`${id}: no answer`);
+      else if (reply.t !== 'result') problems.push(`${id}: answered ${reply.t}`);
+      else if (reply.ok === false && !ACCEPTED_CODES.has(reply.error!.code as ErrorCode) && reply.error!.code !== 'invalid_message') {
+        problems.push(`${id}: ${reply.error!.code}: ${reply.error!.message}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(escapes).toEqual([]);
+    expect(prototypeIsClean()).toBe(true);
+    console.log(`Electron structured-clone values: ${sent.length} calls`);
+    electron.host.detach();
+    await engine.close();
+    temp.remove();
   }, 60_000);
 });

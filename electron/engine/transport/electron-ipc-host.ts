@@ -30,13 +30,32 @@ export interface ElectronIpcHostOptions {
   logger: Logger;
 }
 
-/** Rough size of a structured-clone message, to refuse oversized ones as the WebSocket transport does. */
-function approximateSize(message: unknown): number {
+/**
+ * Rough size of a structured-clone message, to refuse oversized ones as the WebSocket transport does; null when it
+ * cannot be measured (a BigInt, a cycle, nesting deeper than JSON can write): no client of ours sends such a thing.
+ */
+function approximateSize(message: unknown): number | null {
   try {
     return JSON.stringify(message)?.length ?? 0;
   } catch {
-    return Number.POSITIVE_INFINITY;
+    return null;
   }
+}
+
+/**
+ * The answer to a message refused before the router saw it: a call or subscription whose id can be read is
+ * answered as that call or subscription (its caller is not left waiting), anything else with a fault.
+ */
+function refusal(message: unknown, text: string): unknown {
+  const error = { code: 'invalid_message', message: text };
+  const envelope = typeof message === 'object' && message !== null && !Array.isArray(message) ? (message as { t?: unknown; id?: unknown }) : {};
+  const id = Object.prototype.hasOwnProperty.call(envelope, 'id') ? envelope.id : undefined;
+  const t = Object.prototype.hasOwnProperty.call(envelope, 't') ? envelope.t : undefined;
+  if (typeof id === 'string' && id.length > 0 && id.length <= 64) {
+    if (t === 'call') return { t: 'result', id, ok: false, error };
+    if (t === 'sub') return { t: 'subscribed', id, ok: false, error };
+  }
+  return { t: 'fault', error };
 }
 
 export interface ElectronIpcHost {
@@ -82,9 +101,12 @@ export function attachElectronIpcHost(options: ElectronIpcHostOptions): Electron
       return;
     }
     const size = approximateSize(message);
-    if (size > MAX_MESSAGE_BYTES) {
-      const error = { code: 'invalid_message', message: `Message too large (${size} bytes; the limit is ${MAX_MESSAGE_BYTES})` };
-      event.sender.send(ELECTRON_IPC_CHANNEL, { t: 'fault', error });
+    if (size === null || size > MAX_MESSAGE_BYTES) {
+      const text =
+        size === null
+          ? 'Message is not plain data (a BigInt, a cycle, or nested too deep); send what JSON can carry'
+          : `Message too large (${size} bytes; the limit is ${MAX_MESSAGE_BYTES})`;
+      event.sender.send(ELECTRON_IPC_CHANNEL, refusal(message, text));
       return;
     }
     connectionFor(event.sender).receive(message);
