@@ -37,6 +37,8 @@ const SECRETS = {
   testOnly: `LBK-testonly-${tag}`,
   realDriver: `LBK-realdriver-${tag}`,
   removed: `LBK-removed-${tag}`,
+  /** Sent where no secret belongs (extra fields of a host spec): dropped by the schema, stored nowhere. */
+  misplaced: `LBK-misplaced-${tag}`,
 };
 /** Never a secret field: only ever the password part of a URL in an error. The URL pattern alone must catch it. */
 const URL_PASSWORD = `LBK-urlpw-${tag}`;
@@ -208,7 +210,8 @@ describe.each(ALL_TRANSPORTS)('secrets never leak, over the $name transport', (k
       hosts: [
         { spec: ssh('kvm-a.example', 'password'), secret: SECRETS.sshPassword },
         { spec: ssh('leaky-b.example', 'key'), secret: SECRETS.keyPassphrase },
-        { spec: { transport: 'tcp', address: 'kvm-c.example' } },
+        // A buggy client puts the password in the spec itself: the spec schema drops what it does not know.
+        { spec: { transport: 'tcp', address: 'kvm-c.example', password: SECRETS.misplaced, passphrase: SECRETS.misplaced } as unknown as HostSpec },
       ],
     });
     expect(alpha.hosts.map((h) => h.hasSecret)).toEqual([true, true, false]);
