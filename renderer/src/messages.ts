@@ -3,7 +3,7 @@
 // language can order the parts its own way.
 import type { ErrorCode } from '../../shared/ipc/errors.js';
 import type { AppInfo } from '../../shared/model/app-info.js';
-import type { JobItemState, JobSummary } from '../../shared/model/job.js';
+import type { JobItemState, JobPhase, JobSummary } from '../../shared/model/job.js';
 import type { PointSummary } from '../../shared/model/point.js';
 import type { RepositoryStatus } from '../../shared/model/repository.js';
 import type { RetentionReason } from '../../shared/model/retention.js';
@@ -478,6 +478,7 @@ export const en = {
       label: (title: string) => `Progress of ${title}`,
       valueText: (percent: string, done: string, total: string) => `${percent}: ${done} of ${total}`,
       sizing: 'Working out how much to read…',
+      nothingToRead: 'Done: there was nothing to read.',
       queued: 'Waiting for its turn.',
       read: 'Read',
       speed: 'Speed',
@@ -516,9 +517,6 @@ export const en = {
         reading: 'Reading disks',
         writing: 'Writing the restore point',
         done: 'Done',
-        verifying: 'Verifying',
-        pruning: 'Deleting restore points',
-        'collecting garbage': 'Freeing space',
       } as Readonly<Record<string, string>>,
       hostNotYet: 'Not started',
       progressLabel: (vm: string) => `Progress of ${vm}`,
@@ -579,6 +577,12 @@ export const en = {
       alreadyEnded: 'The job has already ended: there is nothing left to cancel.',
       sent: (title: string) => `Cancelling ${title}.`,
     },
+    /** What a job as a whole is doing beyond its VMs (a backup's retention at its end, verify, prune). */
+    phases: {
+      verifying: 'Verifying the repository',
+      pruning: 'Deleting restore points no policy keeps',
+      collecting_garbage: 'Freeing the space of deleted points',
+    } satisfies Record<JobPhase, string>,
     kinds: {
       backup: 'Backup',
       restore: 'Restore',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartAreaPath, chartStats, progressFraction, progressPercent } from './progress-math.js';
+import { chartAreaPath, chartStats, progressFraction, progressPercent, shownFraction } from './progress-math.js';
 
 describe('progress arithmetic', () => {
   it('has no fraction while the total is not known, and stays within 0 to 1', () => {
@@ -13,6 +13,19 @@ describe('progress arithmetic', () => {
     expect(progressPercent(0.456)).toBe(45);
     expect(progressPercent(0.9999)).toBe(99);
     expect(progressPercent(1)).toBe(100);
+  });
+
+  it('never shows work that has not ended as all done, and work done as all done even with nothing to read', () => {
+    // A job whose VMs counted so far are all read, with VMs still to size, or a VM still writing its point.
+    expect(progressPercent(shownFraction(20, 20, 'running')!)).toBe(99);
+    expect(shownFraction(5, 20, 'running')).toBe(0.25);
+    expect(shownFraction(0, 0, 'running')).toBeNull();
+    // An incremental backup of a VM where nothing changed: 0 of 0 bytes, done.
+    expect(shownFraction(0, 0, 'done')).toBe(1);
+    expect(shownFraction(20, 20, 'done')).toBe(1);
+    // Without a status (a disk's bar): bytes alone.
+    expect(shownFraction(20, 20)).toBe(1);
+    expect(shownFraction(0, 0)).toBeNull();
   });
 
   it('sums up the throughput samples', () => {

@@ -11,6 +11,25 @@ export function progressPercent(fraction: number): number {
   return fraction >= 1 ? 100 : Math.min(99, Math.floor(fraction * 100));
 }
 
+/**
+ * Where the work whose bytes a bar counts stands: `running` (not ended: a job's total grows as its VMs are sized,
+ * and a VM whose disks are all read still writes its restore point), `done` (ended as it should), or not said.
+ */
+export type WorkStatus = 'running' | 'done';
+
+/** The most a bar of work not yet ended shows: 99%. */
+const RUNNING_MAX_FRACTION = 0.99;
+
+/**
+ * The share a bar shows of work in a given status: never all of it while the work runs (its bytes may all be read
+ * with work left, or with VMs not yet counted), and all of it once done even when there was nothing to read.
+ */
+export function shownFraction(done: number, total: number, status?: WorkStatus): number | null {
+  const fraction = progressFraction(done, total);
+  if (fraction === null) return status === 'done' ? 1 : null;
+  return status === 'running' ? Math.min(fraction, RUNNING_MAX_FRACTION) : fraction;
+}
+
 export interface ChartStats {
   now: number;
   peak: number;

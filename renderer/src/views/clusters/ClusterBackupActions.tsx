@@ -5,7 +5,7 @@
 import type { ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { ButtonWithReason } from '../../components/ButtonWithReason.js';
-import { progressFraction, progressPercent } from '../../components/progress-math.js';
+import { progressPercent, shownFraction } from '../../components/progress-math.js';
 import { BackupIcon } from '../../components/Icons.js';
 import { ErrorNotice } from '../../components/Notices.js';
 import { useMessages } from '../../messages.js';
@@ -13,7 +13,7 @@ import { EMPTY_CLUSTER_BACKUP, type BackupScope } from '../../stores/backup-stor
 import { useStores } from '../../stores/index.js';
 import { activeBackupOf, isFinalState } from '../../stores/job-progress-store.js';
 import { hashFor, jobRoute } from '../../stores/navigation-store.js';
-import { JobProgressBar } from '../jobs/JobProgressBar.js';
+import { JobProgressBar, workStatusOf } from '../jobs/JobProgressBar.js';
 import { JobStateBadge } from '../jobs/JobStateBadge.js';
 
 function useStartBackup(clusterId: string, clusterName: string): (scope: BackupScope) => Promise<void> {
@@ -71,7 +71,7 @@ export function ClusterBackupStatus(props: { clusterId: string; clusterName: str
   const active = useStore(jobProgress, (state) => activeBackupOf(state.byJob, props.clusterId));
   const startedJob = useStore(jobProgress, (state) => (entry.started ? state.byJob[entry.started.jobId] : undefined));
 
-  const activeFraction = active ? progressFraction(active.bytesDone, active.bytesTotal) : null;
+  const activeFraction = active ? shownFraction(active.bytesDone, active.bytesTotal, 'running') : null;
   const activePercent = activeFraction === null ? null : m.formatPercent(progressPercent(activeFraction) / 100);
 
   const dismissButton = (
@@ -100,6 +100,7 @@ export function ClusterBackupStatus(props: { clusterId: string; clusterName: str
             label={b.progressLabel(props.clusterName)}
             bytesDone={active.bytesDone}
             bytesTotal={active.bytesTotal}
+            status={workStatusOf(active.state)}
             unknownText={active.state === 'queued' ? m.jobs.progress.queued : m.jobs.progress.sizing}
             size="small"
           />

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { JOB_PHASES } from '../../../../shared/model/job.js';
+import { en } from '../../messages.js';
 import { createFakeEngineClient } from '../../testing/fake-engine-client.js';
 import { backupJob, jobItem, progressOf } from '../../testing/fixtures.js';
 import { renderWithStores, storesForTest } from '../../testing/render.js';
@@ -20,6 +22,36 @@ describe('ActiveJobCard', () => {
     expect(html).toContain('Speed over the last 3 s');
     expect(html).toContain(`href="#/jobs/${backupJob.id}"`);
     expect(html).toContain('aria-label="Cancel job: Office rack"');
+  });
+
+  it('says what the job does as a whole, in words of its own, while it runs', () => {
+    // A backup's last step: retention, once every VM is done.
+    const pruning = progressOf(40, { phase: 'pruning', items: [jobItem('web', { state: 'succeeded', phase: 'done' })] });
+    const html = renderWithStores(storesForTest(), <ActiveJobCard progress={pruning} isOpen={false} />);
+    expect(html).toMatch(/<p class="job-card-kind">.*Running.*<span class="job-phase">Deleting restore points no policy keeps<\/span><\/p>/);
+    for (const phase of JOB_PHASES) {
+      const text = en.jobs.phases[phase];
+      expect(text).not.toContain('_');
+      expect(renderWithStores(storesForTest(), <ActiveJobCard progress={progressOf(41, { phase })} isOpen={false} />)).toContain(text);
+    }
+    // A prune counts no bytes: its bar, without a value, says the phase rather than "working out how much to read".
+    const prune = progressOf(44, { kind: 'prune', title: 'Prune', phase: 'collecting_garbage', bytesDone: 0, bytesTotal: 0, items: [] });
+    const pruneHtml = renderWithStores(storesForTest(), <ActiveJobCard progress={prune} isOpen={false} />);
+    expect(pruneHtml).toContain('aria-valuetext="Freeing the space of deleted points"');
+    expect(pruneHtml).not.toContain('Working out how much to read');
+    // No phase, or one left in a snapshot that is not running: nothing said.
+    expect(renderWithStores(storesForTest(), <ActiveJobCard progress={progressOf(42)} isOpen={false} />)).not.toContain('job-phase');
+    const queued = progressOf(43, { state: 'queued', phase: 'verifying' });
+    expect(renderWithStores(storesForTest(), <ActiveJobCard progress={queued} isOpen={false} />)).not.toContain('job-phase');
+  });
+
+  it('never shows a running job as all done, though the VMs counted so far are all read', () => {
+    // The engine's total counts the VMs sized so far: all read, with one VM still queued (or retention to run).
+    const progress = progressOf(50, { bytesDone: 2 * GiB, bytesTotal: 2 * GiB });
+    const html = renderWithStores(storesForTest(), <ActiveJobCard progress={progress} isOpen={false} />);
+    expect(html).toContain('aria-valuenow="99"');
+    expect(html).toContain('2 GiB of 2 GiB (99%)');
+    expect(html).not.toContain('aria-valuenow="100"');
   });
 
   it('says cancel was asked for, with the button disabled, once it was sent', () => {
@@ -59,5 +91,32 @@ describe('JobItemsTable', () => {
     expect(html).toContain('kvm2: connect ECONNREFUSED');
     // The phase of a VM that is done is not repeated next to its state.
     expect(html.match(/item-phase/g)).toHaveLength(1);
+  });
+
+  it('shows a VM done with nothing to read as done, and one still writing its point as not yet', () => {
+    const progress = progressOf(30, {
+      items: [
+        // An incremental backup of a VM where nothing changed.
+        jobItem('web', {
+          state: 'succeeded',
+          phase: 'done',
+          disks: [{ target: 'vda', bytesDone: 0, bytesTotal: 0 }],
+          bytesDone: 0,
+          bytesTotal: 0,
+          result: { pointId: 'p', type: 'incremental', fullReason: null, bytesRead: 0, bytesAdded: 0 },
+        }),
+        // Every disk read, the restore point being written.
+        jobItem('db', { phase: 'writing', disks: [{ target: 'vda', bytesDone: GiB, bytesTotal: GiB }], bytesDone: GiB, bytesTotal: GiB }),
+      ],
+    });
+    const html = renderWithStores(storesForTest(), <JobItemsTable progress={progress} />);
+    const bar = (label: string): string => html.match(new RegExp(`<div[^>]*role="progressbar"[^>]*aria-label="${label}"[^>]*>`))?.[0] ?? '';
+    expect(bar('Progress of web')).toContain('aria-valuenow="100"');
+    expect(bar('Progress of web')).toContain('aria-valuetext="Done: there was nothing to read."');
+    expect(bar('Disk vda of web')).toContain('aria-valuenow="100"');
+    expect(bar('Progress of web')).not.toContain('progress-indeterminate');
+    expect(bar('Progress of db')).toContain('aria-valuenow="99"');
+    expect(bar('Disk vda of db')).toContain('aria-valuenow="100"');
+    expect(html).toContain('Writing the restore point');
   });
 });

@@ -1,5 +1,6 @@
-// One job not yet ended, at the top of the Jobs view: what it is, its live progress and VMs, a link to its details
-// and log, and Cancel (which asks first). Once cancel was sent the button stays, disabled, saying why.
+// One job not yet ended, at the top of the Jobs view: what it is and what it does as a whole (its phase), its live
+// progress and VMs, a link to its details and log, and Cancel (which asks first). Once cancel was sent the button
+// stays, disabled, saying why.
 import { useId, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { JobProgress } from '../../../../shared/model/job.js';
@@ -44,6 +45,8 @@ export function ActiveJobCard(props: { progress: JobProgress; isOpen: boolean })
   const m = useMessages();
   const { progress } = props;
   const headingId = useId();
+  // What the job does beyond its VMs (a backup's retention at its end; verify; prune), while it runs.
+  const phase = progress.state === 'running' ? progress.phase : null;
   return (
     <article className={props.isOpen ? 'job-card panel job-card-open' : 'job-card panel'} aria-labelledby={headingId}>
       <header className="job-card-header">
@@ -52,6 +55,7 @@ export function ActiveJobCard(props: { progress: JobProgress; isOpen: boolean })
           <p className="job-card-kind">
             <span>{m.jobs.kinds[progress.kind]}</span>
             <JobStateBadge state={progress.state} />
+            {phase === null ? null : <span className="job-phase">{m.jobs.phases[phase]}</span>}
           </p>
         </div>
         <div className="job-card-actions">

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import type { JobItem, JobProgress } from '../../../../shared/model/job.js';
 import { WarningIcon } from '../../components/Icons.js';
 import { useMessages } from '../../messages.js';
-import { JobProgressBar } from './JobProgressBar.js';
+import { JobProgressBar, workStatusOf } from './JobProgressBar.js';
 import { JobItemStateBadge } from './JobStateBadge.js';
 
 function ItemProgress(props: { item: JobItem }): ReactNode {
@@ -13,9 +13,18 @@ function ItemProgress(props: { item: JobItem }): ReactNode {
   if (item.state === 'queued' || (item.bytesTotal === 0 && item.disks.length === 0)) {
     return <span className="muted">{m.jobs.items.noResult}</span>;
   }
+  const status = workStatusOf(item.state);
+  // A disk read to its end is done even while its VM writes the restore point.
+  const diskStatus = status === 'done' ? 'done' : undefined;
   return (
     <div className="item-progress">
-      <JobProgressBar label={m.jobs.items.progressLabel(item.name)} bytesDone={item.bytesDone} bytesTotal={item.bytesTotal} size="small" />
+      <JobProgressBar
+        label={m.jobs.items.progressLabel(item.name)}
+        bytesDone={item.bytesDone}
+        bytesTotal={item.bytesTotal}
+        status={status}
+        size="small"
+      />
       {item.disks.length > 0 ? (
         <ul className="disk-progress">
           {item.disks.map((disk) => (
@@ -23,7 +32,13 @@ function ItemProgress(props: { item: JobItem }): ReactNode {
               <span className="disk-progress-text">
                 {m.jobs.items.disk(disk.target, m.formatBytes(disk.bytesDone), m.formatBytes(disk.bytesTotal))}
               </span>
-              <JobProgressBar label={m.jobs.items.diskLabel(item.name, disk.target)} bytesDone={disk.bytesDone} bytesTotal={disk.bytesTotal} size="small" />
+              <JobProgressBar
+                label={m.jobs.items.diskLabel(item.name, disk.target)}
+                bytesDone={disk.bytesDone}
+                bytesTotal={disk.bytesTotal}
+                status={diskStatus}
+                size="small"
+              />
             </li>
           ))}
         </ul>

@@ -1,25 +1,28 @@
 // A running job at a glance: the overall bar, bytes read of total, speed, time left, when it began, and the chart.
 import type { ReactNode } from 'react';
 import type { JobProgress } from '../../../../shared/model/job.js';
-import { progressFraction, progressPercent } from '../../components/progress-math.js';
+import { progressPercent, shownFraction } from '../../components/progress-math.js';
 import { ThroughputChart } from '../../components/ThroughputChart.js';
 import { JobErrorNotice } from './JobErrorNotice.js';
 import { useMessages } from '../../messages.js';
-import { JobProgressBar } from './JobProgressBar.js';
+import { JobProgressBar, workStatusOf } from './JobProgressBar.js';
 
 export function JobProgressSummary(props: { progress: JobProgress }): ReactNode {
   const m = useMessages();
   const p = m.jobs.progress;
   const { progress } = props;
   const queued = progress.state === 'queued';
-  const fraction = progressFraction(progress.bytesDone, progress.bytesTotal);
+  const status = workStatusOf(progress.state);
+  const fraction = progress.bytesTotal > 0 ? shownFraction(progress.bytesDone, progress.bytesTotal, status) : null;
   return (
     <div className="job-progress">
       <JobProgressBar
         label={p.label(progress.title)}
         bytesDone={progress.bytesDone}
         bytesTotal={progress.bytesTotal}
-        unknownText={queued ? p.queued : p.sizing}
+        status={status}
+        // A prune counts no bytes: its bar says what it does instead.
+        unknownText={queued ? p.queued : progress.phase !== null && progress.state === 'running' ? m.jobs.phases[progress.phase] : p.sizing}
       />
       <div className="job-progress-body">
         <dl className="job-facts">
