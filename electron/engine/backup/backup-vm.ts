@@ -198,7 +198,12 @@ export async function backupVm(deps: BackupVmDeps, vm: VmRef, options: BackupVmO
               : 'the previous restore point has no checkpoint to continue from (the VM was shut off then)';
         const fullReason = incremental ? null : (forcedFull ?? run.fullReason ?? otherwise);
         progress.phase = 'reading';
-        progress.disks = run.disks.map((d) => ({ target: d.target, bytesDone: 0, bytesTotal: 0 }));
+        // Until a disk's read is sized (its extents queried), what it holds stands in for its total: a later disk
+        // then only makes the VM's total shrink, never grow, and its progress never runs backwards.
+        progress.disks = run.disks.map((d) => {
+          const known = summary.disks.find((x) => x.target === d.target);
+          return { target: d.target, bytesDone: 0, bytesTotal: known?.allocationBytes ?? known?.capacityBytes ?? d.capacityBytes };
+        });
         emit();
         const disks: ManifestDisk[] = [];
         for (const [i, disk] of run.disks.entries()) {

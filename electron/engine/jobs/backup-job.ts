@@ -52,8 +52,13 @@ export async function startBackupJob(deps: BackupJobDeps, request: BackupJobRequ
   const busy = deps.runner.busyVmKeys();
   const items: JobItemSpec[] = uuids.map((uuid) => {
     const vm: VmRef = { clusterId: request.clusterId, vmUuid: uuid };
-    const name = byUuid.get(uuid)?.name ?? known.get(uuid) ?? uuid;
-    return busy.has(vmKey(vm)) ? { key: uuid, vm, name, skipReason: 'another job is backing it up now' } : { key: uuid, vm, name };
+    const summary = byUuid.get(uuid);
+    const name = summary?.name ?? known.get(uuid) ?? uuid;
+    // Until a VM sizes its read, the job counts what its disks hold (an incremental reads far less).
+    const estimatedBytes = summary?.disks.reduce((n, d) => n + (d.allocationBytes ?? d.capacityBytes ?? 0), 0) ?? 0;
+    return busy.has(vmKey(vm))
+      ? { key: uuid, vm, name, estimatedBytes, skipReason: 'another job is backing it up now' }
+      : { key: uuid, vm, name, estimatedBytes };
   });
   items.sort((a, b) => a.name.localeCompare(b.name));
   const succeeded: string[] = [];
@@ -69,7 +74,12 @@ export async function startBackupJob(deps: BackupJobDeps, request: BackupJobRequ
     clusterId: request.clusterId,
     trigger: request.trigger,
     items,
-    hostOf: (item) => (item.vm ? (deps.inventory.current(request.clusterId)?.vms.find((v) => v.ref.vmUuid === item.vm!.vmUuid)?.hostId ?? null) : null),
+    hostOf: (item) => {
+      const current = deps.inventory.current(request.clusterId);
+      const hostId = current?.vms.find((v) => v.ref.vmUuid === item.vm?.vmUuid)?.hostId;
+      const host = hostId ? current?.hosts.find((h) => h.hostId === hostId) : undefined;
+      return host ? { id: host.hostId, label: host.label } : null;
+    },
     runItem: async (item, context) => {
       const vm = item.vm!;
       const result = await deps.repository.withWriter('shared', context.signal, async (repository) => {

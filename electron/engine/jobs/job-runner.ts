@@ -37,6 +37,11 @@ export interface JobItemSpec {
   name: string;
   /** Set for an item that must not run (a VM another job is backing up): it ends skipped with this reason. */
   skipReason?: string;
+  /**
+   * What the item will probably read or write, counted in the job's total until the item knows its own figure,
+   * so the job's percentage does not jump back as queued VMs start. Better too high than too low.
+   */
+  estimatedBytes?: number;
 }
 
 /** What an item's work sees: its cancel signal and the ways to report. */
@@ -70,7 +75,7 @@ export interface JobDefinition {
   /** Runs one item once the limits allow. Throwing fails the item (an abort cancels it). */
   runItem?: (item: JobItemSpec, context: ItemContext) => Promise<void>;
   /** The host an item will run on now, for the per-host limit (null when unknown: counts as its own host). */
-  hostOf?: (item: JobItemSpec) => string | null;
+  hostOf?: (item: JobItemSpec) => { id: string; label: string } | null;
   /** Whole-job work, run after the items (or alone when there are none). Its result can fail the job. */
   run?: (context: JobContext) => Promise<{ state?: JobState; error?: JobError } | void>;
 }
@@ -298,14 +303,14 @@ export class JobRunner {
         if (cluster && (perCluster.get(cluster) ?? 0) >= limits.perCluster) continue;
         if (item.spec.vm && runningVms.has(vmKey(item.spec.vm))) continue;
         const host = job.definition.hostOf?.(item.spec) ?? null;
-        const hostKey = host ?? `item:${job.id}:${item.spec.key}`;
+        const hostKey = host?.id ?? `item:${job.id}:${item.spec.key}`;
         if ((perHost.get(hostKey) ?? 0) >= limits.perHost) continue;
         running += 1;
         perHost.set(hostKey, (perHost.get(hostKey) ?? 0) + 1);
         if (cluster) perCluster.set(cluster, (perCluster.get(cluster) ?? 0) + 1);
         if (item.spec.vm) runningVms.add(vmKey(item.spec.vm));
         item.hostKey = hostKey;
-        this.#startItem(job, item);
+        this.#startItem(job, item, host?.label ?? null);
       }
       this.#maybeFinish(job);
     }
@@ -324,7 +329,7 @@ export class JobRunner {
     this.#persist(job);
   }
 
-  #startItem(job: JobRuntime, item: ItemRuntime): void {
+  #startItem(job: JobRuntime, item: ItemRuntime, hostLabel: string | null): void {
     this.#markRunning(job);
     job.itemsStarted = true;
     job.runningItems += 1;
@@ -332,7 +337,8 @@ export class JobRunner {
     view.state = 'running';
     view.startedAt = this.#deps.clock.now().toISOString();
     const logger = this.#deps.logger.child({ job: job.id.slice(0, 8), item: item.spec.key });
-    this.#log(job, 'info', `${item.spec.name}: started${item.hostKey && !item.hostKey.startsWith('item:') ? ` (host slot ${item.hostKey})` : ''}`, item.spec.key);
+    // The host named here is the one the per-host limit counted the item against.
+    this.#log(job, 'info', `${item.spec.name}: started${hostLabel ? ` on ${hostLabel}` : ''}`, item.spec.key);
     const context: ItemContext = {
       signal: job.controller.signal,
       logger,
@@ -489,7 +495,9 @@ export class JobRunner {
         view.etaSeconds = view.throughputBps > 0 ? Math.max(0, (view.bytesTotal - view.bytesDone) / view.throughputBps) : null;
       }
       bytesDone += view.bytesDone;
-      bytesTotal += view.bytesTotal;
+      // An item that has not sized its work yet counts with its estimate (finished items with their own figure).
+      const sized = view.disks.length > 0 || (view.state !== 'queued' && view.state !== 'running');
+      bytesTotal += sized ? view.bytesTotal : Math.max(view.bytesTotal, item.spec.estimatedBytes ?? 0);
     }
     const lastRate = job.samples.length > 0 ? (job.samples.at(-1)!.bytes - job.samples[0]!.bytes) / Math.max(0.001, (job.samples.at(-1)!.at - job.samples[0]!.at) / 1000) : 0;
     const throughputBps = running ? (advance ? throughputOf(job.samples, now, bytesDone) : Math.max(0, lastRate)) : 0;

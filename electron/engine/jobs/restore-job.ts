@@ -119,8 +119,8 @@ export async function startRestoreJob(deps: RestoreJobDeps, options: RestoreOpti
     title: `${point.vm.name} to ${plan.host}${plan.replace ? ' (replacing the original)' : ` as ${plan.name}`}`,
     clusterId,
     trigger: 'user',
-    items: [{ key: point.id, vm: { clusterId: point.vm.clusterId, vmUuid: point.vm.vmUuid }, name: plan.name }],
-    hostOf: () => options.hostId,
+    items: [{ key: point.id, vm: { clusterId: point.vm.clusterId, vmUuid: point.vm.vmUuid }, name: plan.name, estimatedBytes: plan.requiredBytes }],
+    hostOf: () => ({ id: options.hostId, label: plan.host }),
     runItem: async (_item, context) => {
       context.setHost(plan.host);
       const { repository, point: manifest } = await loadPoint(deps, options.pointId);

@@ -33,7 +33,7 @@ function waitForFinal(events: JobProgress[], jobId: string, timeoutMs = 240_000)
   });
 }
 
-/** The most items of the job running at once, overall and per host slot, replayed from its log in order. */
+/** The most items of the job running at once, overall and per host, replayed from its log in order. */
 function concurrencyFromLog(detail: JobDetail): { global: number; perHost: number } {
   const hostOf = new Map<string, string>();
   let running = 0;
@@ -42,7 +42,7 @@ function concurrencyFromLog(detail: JobDetail): { global: number; perHost: numbe
   const perHost = new Map<string, number>();
   for (const line of detail.log) {
     if (!line.itemKey) continue;
-    const started = /: started \(host slot ([^)]+)\)$/.exec(line.message);
+    const started = /: started on (\S+)$/.exec(line.message);
     if (started) {
       const host = started[1]!;
       hostOf.set(line.itemKey, host);

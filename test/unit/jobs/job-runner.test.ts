@@ -63,7 +63,7 @@ describe('JobRunner', () => {
       clusterId: CLUSTER,
       trigger: 'user',
       items: items(9),
-      hostOf: (item) => hostOfItem.get(item.key)!,
+      hostOf: (item) => ({ id: hostOfItem.get(item.key)!, label: hostOfItem.get(item.key)! }),
       runItem: async (item) => {
         const host = hostOfItem.get(item.key)!;
         running += 1;
@@ -93,8 +93,8 @@ describe('JobRunner', () => {
       running -= 1;
     };
     const all = items(8);
-    const a = runner.submit({ kind: 'backup', title: 'a', clusterId: CLUSTER, trigger: 'user', items: all.slice(0, 4), hostOf: (i) => i.key, runItem: work });
-    const b = runner.submit({ kind: 'backup', title: 'b', clusterId: CLUSTER, trigger: 'user', items: all.slice(4), hostOf: (i) => i.key, runItem: work });
+    const a = runner.submit({ kind: 'backup', title: 'a', clusterId: CLUSTER, trigger: 'user', items: all.slice(0, 4), hostOf: (i) => ({ id: i.key, label: i.name }), runItem: work });
+    const b = runner.submit({ kind: 'backup', title: 'b', clusterId: CLUSTER, trigger: 'user', items: all.slice(4), hostOf: (i) => ({ id: i.key, label: i.name }), runItem: work });
     await Promise.all([a.finished, b.finished]);
     expect(maxRunning).toBe(2);
   });
@@ -273,5 +273,31 @@ describe('JobRunner', () => {
     expect(summary.state).toBe('failed');
     expect(store.get(summary.id).progress.error).toEqual({ code: 'verify_failed', message: '1 bad chunk' });
     expect(changes.some((c) => c.id === summary.id && c.state === 'failed')).toBe(true);
+  });
+
+  it("counts a queued item's estimate in the job's total until the item sizes its own work", async () => {
+    limits = { global: 1, perHost: 1, perCluster: 1 };
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const list = items(2).map((item) => ({ ...item, estimatedBytes: 100 }));
+    const { finished } = runner.submit({
+      kind: 'backup',
+      title: 'estimates',
+      clusterId: CLUSTER,
+      trigger: 'user',
+      items: list,
+      runItem: async (item, context) => {
+        context.setDisks([{ target: 'vda', bytesDone: 0, bytesTotal: 80 }]);
+        if (item.name === 'vm0') await gate;
+        context.setDisks([{ target: 'vda', bytesDone: 80, bytesTotal: 80 }]);
+      },
+    });
+    await sleep(10);
+    // vm0 sized itself (80), vm1 is queued and counts its estimate (100).
+    expect(runner.active()[0]!.bytesTotal).toBe(180);
+    release();
+    await finished;
+    expect(events.at(-1)!.bytesTotal).toBe(160);
+    expect(events.at(-1)!.bytesDone).toBe(160);
   });
 });
