@@ -90,7 +90,7 @@ describe.each(ALL_TRANSPORTS)('router hardening over the $name transport', (kind
     const error = await client.call('h.fail', { text: `host with ${PASSWORD}` }).catch((e: unknown) => e as IpcError);
     expect(error).toMatchObject({ code: 'unavailable', message: 'cannot reach host with [redacted]' });
     await client.call('h.publish', { text: `event ${PASSWORD}` });
-    await expect.poll(() => events).toEqual(['event [redacted]']);
+    await expect.poll(() => events, { timeout: 5000 }).toEqual(['event [redacted]']);
     expect(received.join('\n')).not.toContain(PASSWORD);
   });
 
@@ -115,7 +115,7 @@ describe.each(ALL_TRANSPORTS)('router hardening over the $name transport', (kind
     snapshot = () => [{ text: 'good' }, { text: 42 }, { text: `snap ${'x'} qemu://u:pw-in-snapshot@h/` }];
     client.subscribe('h.news', {}, (p) => seen.push(p.text));
     await client.call('h.echo', { text: 'sync' });
-    await expect.poll(() => seen).toEqual(['good', 'snap x qemu://u:[redacted]@h/']);
+    await expect.poll(() => seen, { timeout: 5000 }).toEqual(['good', 'snap x qemu://u:[redacted]@h/']);
     expect(memory.records.some((r) => r.level === 'error' && r.message.includes('does not match the contract'))).toBe(true);
 
     snapshot = () => {
@@ -124,7 +124,7 @@ describe.each(ALL_TRANSPORTS)('router hardening over the $name transport', (kind
     const errors: IpcError[] = [];
     client.subscribe('h.news', {}, (p) => seen.push(p.text), { onError: (e) => errors.push(e) });
     await client.call('h.publish', { text: 'after' });
-    await expect.poll(() => seen.filter((t) => t === 'after')).toHaveLength(2);
+    await expect.poll(() => seen.filter((t) => t === 'after'), { timeout: 5000 }).toHaveLength(2);
     expect(errors).toEqual([]);
   });
 
@@ -133,7 +133,7 @@ describe.each(ALL_TRANSPORTS)('router hardening over the $name transport', (kind
     client.subscribe('h.news', { key: 'throw' }, () => seen.push('never'));
     client.subscribe('h.news', {}, (p) => seen.push(p.text));
     await client.call('h.publish', { text: 'one' });
-    await expect.poll(() => seen).toEqual(['one']);
+    await expect.poll(() => seen, { timeout: 5000 }).toEqual(['one']);
     expect(await client.call('h.echo', { text: 'still here' })).toMatchObject({ text: 'still here' });
   });
 
@@ -141,7 +141,7 @@ describe.each(ALL_TRANSPORTS)('router hardening over the $name transport', (kind
     transport.send({ t: 'call', id: 'np', method: 'h.echo' } as never);
     transport.send({ t: 'sub', id: 'nf', topic: 'h.news' } as never);
     transport.send({ t: 'sub', id: 'bad', topic: 42 } as never);
-    await expect.poll(() => received.length).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => received.length, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
     const replies = received.map((r) => JSON.parse(r) as { t: string; id: string; ok: boolean; error?: { code: string; message: string } });
     expect(replies.find((r) => r.id === 'np')).toMatchObject({ t: 'result', ok: false, error: { code: 'invalid_params', message: expect.stringContaining('text') } });
     expect(replies.find((r) => r.id === 'nf')).toMatchObject({ t: 'subscribed', ok: true });
