@@ -1,7 +1,16 @@
 // The repository Lifeboat backs up into, as the UI sees it.
 import { z } from 'zod';
 
-export const repositoryPathSchema = z.string().trim().min(1, 'enter a folder').max(4096);
+/**
+ * A folder given in full: `/srv/backup`, `D:\Backups` or a share `\\nas\backup`. A relative path would be
+ * resolved against wherever the engine happens to run, which is never what the user meant.
+ */
+export const repositoryPathSchema = z
+  .string()
+  .trim()
+  .min(1, 'enter a folder')
+  .max(4096)
+  .refine((path) => path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\\\'), 'enter the full path of the folder (for example /srv/backup, D:\\Backups or \\\\nas\\backup)');
 
 export const repositoryStatusSchema = z.object({
   /** The configured folder, or null before one is chosen. */

@@ -31,15 +31,7 @@ const CALL_TIMEOUT_MS = 10_000;
  * Engine bugs this suite finds outside the IPC layer, reported to their owners. A problem matching one is counted
  * and printed, not failed on; remove the entry when the fix lands (the suite then holds the line).
  */
-const KNOWN_ISSUES: readonly { method: string; problem: RegExp; note: string }[] = [
-  {
-    method: 'clusters.add',
-    problem: /answered internal: clusters\.add failed: UNIQUE constraint failed: cluster_hosts\.id/,
-    note:
-      'clusters.add keeps a host id the caller gives (clusters/cluster-store.ts, normalizeHosts and add): an id already ' +
-      "taken fails in SQLite as `internal`, after the taken host's stored secret was overwritten and then deleted",
-  },
-];
+const KNOWN_ISSUES: readonly { method: string; problem: RegExp; note: string }[] = [];
 /** Calls in flight at once: enough to interleave handlers, few enough that a hang is attributed to its case. */
 const BATCH = 8;
 

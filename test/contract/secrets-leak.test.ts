@@ -263,7 +263,8 @@ describe.each(ALL_TRANSPORTS)('secrets never leak, over the $name transport', (k
 
   it('masks passwords of URLs that reach an error, though no secret field ever held them', async () => {
     const error = await actor
-      .call('repository.use', { path: `smb://admin:${URL_PASSWORD}@nas.example/share`, create: false })
+      // A relative path is refused by the schema; an absolute one that holds a URL reaches the repository's error.
+      .call('repository.use', { path: `/mnt/smb://admin:${URL_PASSWORD}@nas.example/share`, create: false })
       .catch((e: unknown) => e as IpcError);
     expect(error).toBeInstanceOf(IpcError);
     expect(error).toMatchObject({ message: expect.stringContaining('[redacted]') });

@@ -133,7 +133,8 @@ export function createClusterStore(catalog: Catalog, secrets: SecretStore, clock
     async add(input) {
       await ready;
       const name = checkName(input.name, null);
-      const hosts = normalizeHosts(input.hosts);
+      // A new cluster's hosts are new: an id from the caller could name another cluster's host (and its secret).
+      const hosts = normalizeHosts(input.hosts).map((host) => ({ ...host, id: randomUUID() }));
       const id = randomUUID();
       // Secrets first: if storing one fails, no cluster row points at a host without its secret.
       await storeSecrets(hosts);

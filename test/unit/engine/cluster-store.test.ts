@@ -55,6 +55,21 @@ describe('cluster store', () => {
     catalog = openCatalog(join(temp.dir, 'catalog.db'), { logger: createMemoryLogger().logger });
   });
 
+  it("gives a new cluster's hosts new ids: an id from the caller can never reach another cluster's host or secret", async () => {
+    const first = await store.add({
+      name: 'One',
+      hosts: [{ spec: { transport: 'ssh', address: 'kvm1', username: 'root', auth: 'password', hostKeyFingerprint: FP }, secret: 'first-secret' }],
+    });
+    const taken = first.hosts[0]!.id;
+    const second = await store.add({
+      name: 'Two',
+      hosts: [{ id: taken, spec: { transport: 'ssh', address: 'kvm2', username: 'root', auth: 'password', hostKeyFingerprint: FP }, secret: 'second-secret' }],
+    });
+    expect(second.hosts[0]!.id).not.toBe(taken);
+    expect(await store.secretFor(taken)).toBe('first-secret');
+    expect(await store.secretFor(second.hosts[0]!.id)).toBe('second-secret');
+  });
+
   it('refuses duplicate names (any case), empty host lists and a key auth without a key file', async () => {
     await store.add({ name: 'Lab', hosts: [{ spec: { transport: 'unix', socketPath: '/run/x.sock' } }] });
     await expect(store.add({ name: 'lab', hosts: [{ spec: { transport: 'unix', socketPath: '/run/y.sock' } }] })).rejects.toMatchObject({ code: 'conflict' });
