@@ -10,6 +10,7 @@ import {
   VIR_NET_MESSAGE_MAX,
   decodeHeader,
   encodeFrame,
+  encodeFrameHead,
 } from '../../../electron/engine/hypervisors/libvirt/rpc/framing.js';
 import { XdrDecodeError } from '../../../electron/engine/hypervisors/libvirt/rpc/xdr.js';
 import { type Random, randomChunks, seededRandom } from '../../support/random.js';
@@ -51,6 +52,12 @@ describe('libvirt framing', () => {
 
   it('refuses to encode a payload above VIR_NET_MESSAGE_PAYLOAD_MAX', () => {
     expect(() => encodeFrame(HEADER, Buffer.alloc(VIR_NET_MESSAGE_MAX))).toThrow(FrameError);
+    expect(() => encodeFrameHead(HEADER, VIR_NET_MESSAGE_MAX)).toThrow(FrameError);
+  });
+
+  it('encodes the head of a frame whose payload is sent behind it, byte for byte as the whole frame', () => {
+    const payload = Buffer.alloc(262_120, 0xab);
+    expect(Buffer.concat([encodeFrameHead(HEADER, payload.length), payload])).toEqual(encodeFrame(HEADER, payload));
   });
 
   it('cuts frames out of a byte stream split anywhere, including byte by byte', () => {

@@ -14,7 +14,7 @@ import {
   LibvirtTimeoutError,
   decodeVirNetMessageError,
 } from './errors.js';
-import { type Frame, FrameError, FrameReader, MessageStatus, MessageType, VIR_NET_MESSAGE_MAX, encodeFrame } from './framing.js';
+import { type Frame, FrameError, FrameReader, MessageStatus, MessageType, VIR_NET_MESSAGE_MAX, encodeFrame, encodeFrameHead } from './framing.js';
 import { KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION, KeepaliveProcedure, REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, procedureName } from './procedures.js';
 import { LibvirtDownloadStream, LibvirtUploadStream, type StreamChannel, type StreamHost } from './streams.js';
 import { XdrReader } from './xdr.js';
@@ -447,9 +447,21 @@ export class LibvirtRpcClient {
 
   private makeStreamHost(): StreamHost {
     return {
-      sendStreamPacket: (serial, procedure, type, status, payload) =>
-        this.write(encodeFrame({ program: REMOTE_PROGRAM, version: REMOTE_PROTOCOL_VERSION, procedure, type, serial, status }, payload)),
+      sendStreamPacket: (serial, procedure, type, status, payload) => {
+        const header = { program: REMOTE_PROGRAM, version: REMOTE_PROTOCOL_VERSION, procedure, type, serial, status };
+        if (!payload || payload.length === 0) return this.write(encodeFrame(header));
+        if (this.failureError || !this.socket.writable) return false;
+        // Header and payload as two writes (one writev): the bulk data of an upload is never copied into a frame.
+        // The payload must not change until it is written; uploads hand over buffers they no longer touch.
+        const head = encodeFrameHead(header, payload.length);
+        this.socket.cork();
+        this.socket.write(head);
+        const writable = this.socket.write(payload);
+        this.socket.uncork();
+        return writable;
+      },
       waitForDrain: () => this.waitForDrain(),
+      bufferedBytes: () => this.socket.writableLength,
       pauseReading: (owner) => {
         this.readPausers.add(owner);
         this.socket.pause();

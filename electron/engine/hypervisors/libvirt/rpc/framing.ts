@@ -61,22 +61,30 @@ export class FrameError extends Error {
 
 /** One complete message, length word included, ready to write to the socket. */
 export function encodeFrame(header: MessageHeader, payload: Uint8Array = Buffer.alloc(0)): Buffer {
-  if (payload.length > VIR_NET_MESSAGE_PAYLOAD_MAX) {
-    throw new FrameError('too-large', `payload of ${payload.length} bytes exceeds VIR_NET_MESSAGE_PAYLOAD_MAX (${VIR_NET_MESSAGE_PAYLOAD_MAX})`);
+  const head = encodeFrameHead(header, payload.length);
+  const frame = Buffer.allocUnsafe(head.length + payload.length);
+  head.copy(frame, 0);
+  frame.set(payload, head.length);
+  return frame;
+}
+
+/**
+ * The length word and header of a frame whose payload (`payloadLength` bytes) is sent right behind it: bulk stream
+ * data goes to the socket as it is, without being copied into a frame buffer.
+ */
+export function encodeFrameHead(header: MessageHeader, payloadLength: number): Buffer {
+  if (payloadLength > VIR_NET_MESSAGE_PAYLOAD_MAX) {
+    throw new FrameError('too-large', `payload of ${payloadLength} bytes exceeds VIR_NET_MESSAGE_PAYLOAD_MAX (${VIR_NET_MESSAGE_PAYLOAD_MAX})`);
   }
-  const head = new XdrWriter(VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_HEADER_MAX);
-  head
-    .writeUint(VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_HEADER_MAX + payload.length)
+  return new XdrWriter(VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_HEADER_MAX)
+    .writeUint(VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_HEADER_MAX + payloadLength)
     .writeUint(header.program)
     .writeUint(header.version)
     .writeInt(header.procedure)
     .writeInt(header.type)
     .writeUint(header.serial)
-    .writeInt(header.status);
-  const frame = Buffer.allocUnsafe(head.byteLength + payload.length);
-  head.toBuffer().copy(frame, 0);
-  frame.set(payload, head.byteLength);
-  return frame;
+    .writeInt(header.status)
+    .toBuffer();
 }
 
 /** Decodes a header from the start of a message (the bytes after the length word). */

@@ -5,9 +5,10 @@
 // with an empty OK; either way the daemon confirms with an empty OK. An ERROR packet from the client aborts; one
 // from the daemon (or a REPLY with status ERROR) carries the virNetMessageError.
 //
-// Backpressure: uploads wait for the socket to drain before taking more data; downloads pause reading the
-// connection while the consumer's buffer is full (every call on that connection waits meanwhile, so run bulk
-// transfers on their own connection).
+// Backpressure: an upload takes more data while less than UPLOAD_BUFFER_BYTES wait in the socket, and else waits for
+// the socket to drain: the socket always holds the next megabytes, so the daemon is never left waiting on the
+// client's event loop between two pieces. Downloads pause reading the connection while the consumer's buffer is
+// full (every call on that connection waits meanwhile, so run bulk transfers on their own connection).
 
 import { Readable, Writable } from 'node:stream';
 import { type LibvirtConnectionError, LibvirtError, LibvirtProtocolError, decodeVirNetMessageError } from './errors.js';
@@ -31,6 +32,9 @@ export type DownloadChunk = StreamData | StreamHole;
 /** What an upload accepts: bytes, or a hole (sparse uploads only). */
 export type UploadChunk = Uint8Array | StreamHole;
 
+/** Upload data that may wait in the socket's buffer before a write waits for it to drain. */
+export const UPLOAD_BUFFER_BYTES = 8 * 1024 * 1024;
+
 export function streamHole(length: number): StreamHole {
   if (!Number.isSafeInteger(length) || length <= 0) throw new RangeError(`hole length must be a positive integer, got ${length}`);
   return { kind: 'hole', length };
@@ -42,6 +46,8 @@ export interface StreamHost {
   sendStreamPacket(serial: number, procedure: number, type: MessageType, status: MessageStatus, payload?: Uint8Array): boolean;
   /** Resolves once the socket can take more data (at once when it can); rejects when the connection fails. */
   waitForDrain(): Promise<void>;
+  /** Bytes written to the connection that it has not yet handed to the operating system. */
+  bufferedBytes(): number;
   pauseReading(owner: object): void;
   resumeReading(owner: object): void;
   unregisterStream(serial: number): void;
@@ -196,7 +202,7 @@ class UploadChannel extends AbandonableChannel {
       callback(new TypeError('upload chunks must be Uint8Array or streamHole(length)'));
       return;
     }
-    if (writable) callback();
+    if (writable || this.host.bufferedBytes() < UPLOAD_BUFFER_BYTES) callback();
     else this.host.waitForDrain().then(() => callback(), (error: Error) => callback(error));
   }
 
