@@ -139,7 +139,10 @@ export interface CreateVolumeRequest extends VolumeRef {
   capacityBytes: number;
 }
 
-/** What an upload carries, in volume order: bytes, or a run of zeros the host leaves unallocated. */
+/**
+ * What an upload carries, in volume order: bytes, or a run of zeros the host leaves unallocated. Buffers are sent as
+ * they are, without a copy: a producer must not change one after handing it over.
+ */
 export type VolumeData = { kind: 'data'; data: Buffer } | { kind: 'hole'; length: number };
 
 export interface UploadVolumeOptions {
