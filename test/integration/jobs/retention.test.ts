@@ -92,6 +92,12 @@ describe('retention over months of backups', () => {
     // Verify: every referenced chunk is there and intact after prune + GC.
     const verify = await engine.startVerify().finished;
     expect(verify.state).toBe('succeeded');
+    // "Prune now" finds nothing more to prune and nothing left to collect.
+    const prune = await engine.startPrune().finished;
+    expect(prune.state).toBe('succeeded');
+    const pruneLog = new JobStore(engine.catalog).get(prune.id).log.map((l) => l.message);
+    expect(pruneLog).toContain(`Retention: all ${kept.length} points are kept`);
+    expect(pruneLog.some((m) => /^Garbage collection: 0 of \d+ chunks removed/.test(m))).toBe(true);
 
     // The oldest kept point exports exactly as it did on the day it was taken.
     const oldest = taken.find((t) => kept.includes(t.id))!;
