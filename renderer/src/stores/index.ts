@@ -15,6 +15,7 @@ import { createJobsStore, type JobsStore } from './jobs-store.js';
 import { createNavigationStore, type HashLocation, type NavigationStore } from './navigation-store.js';
 import { createPointsStore, type PointsStore } from './points-store.js';
 import { createRepositoryStore, type RepositoryStore } from './repository-store.js';
+import { createRestoreWizardStore, type RestoreWizardStore } from './restore-wizard-store.js';
 import { createSettingsStore, type SettingsStore } from './settings-store.js';
 import { createStatusStore, type StatusStore } from './status-store.js';
 import type { StoreError } from './store-error.js';
@@ -38,6 +39,8 @@ export interface Stores {
   /** The job whose details are open. */
   jobDetail: JobDetailStore;
   points: PointsStore;
+  /** The restore wizard: the point, host and options chosen, the engine's check, and the restore it started. */
+  restoreWizard: RestoreWizardStore;
   repository: RepositoryStore;
   status: StatusStore;
 }
@@ -66,6 +69,7 @@ export function createStores(client: EngineClient, options: StoresOptions): Stor
     jobProgress: createJobProgressStore(engine),
     jobDetail: createJobDetailStore(engine),
     points: createPointsStore(engine),
+    restoreWizard: createRestoreWizardStore(engine),
     repository: createRepositoryStore(engine),
     status: createStatusStore(),
   };

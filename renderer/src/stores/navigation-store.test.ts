@@ -5,6 +5,7 @@ import {
   hashFor,
   jobRoute,
   parseHash,
+  restoreRoute,
   sameRoute,
   VIEWS,
   type HashLocation,
@@ -78,6 +79,25 @@ describe('job routes', () => {
     expect(hashFor(jobRoute(JOB))).toBe(`#/jobs/${JOB}`);
     expect(parseHash(hashFor(jobRoute(JOB)))).toEqual(jobRoute(JOB));
     expect(sameRoute(jobRoute(JOB), { view: 'jobs' })).toBe(false);
+  });
+});
+
+describe('restore wizard routes', () => {
+  const POINT = '00000000-0000-4000-8000-000000000002';
+
+  it('reads the wizard, with or without a point, and nothing else under #/restore', () => {
+    expect(parseHash('#/restore')).toEqual({ view: 'restore' });
+    expect(parseHash(`#/restore/${POINT.toUpperCase()}`)).toEqual({ view: 'restore', pointId: POINT });
+    expect(parseHash('#/restore/web')).toBeNull();
+    expect(parseHash(`#/restore/${POINT}/x`)).toBeNull();
+    expect(parseHash(`#/clusters/${POINT}`)).toBeNull();
+  });
+
+  it('writes and re-reads a restore route', () => {
+    expect(hashFor(restoreRoute(POINT))).toBe(`#/restore/${POINT}`);
+    expect(hashFor(restoreRoute())).toBe('#/restore');
+    expect(parseHash(hashFor(restoreRoute(POINT)))).toEqual(restoreRoute(POINT));
+    expect(sameRoute(restoreRoute(POINT), restoreRoute())).toBe(false);
   });
 });
 

@@ -6,8 +6,18 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 export const VIEWS = ['clusters', 'jobs', 'restore-points', 'settings'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
-/** A view, and for the Jobs view the job whose details are open (`#/jobs/<id>`), so a job can be linked to. */
-export type Route = { view: Exclude<ViewName, 'jobs'> } | { view: 'jobs'; jobId?: string };
+/**
+ * A view, and for the Jobs view the job whose details are open (`#/jobs/<id>`), so a job can be linked to. The
+ * restore wizard (`#/restore`, or `#/restore/<pointId>` opened from a restore point) is a route of its own, not in
+ * the main navigation: it belongs to the Restore points view.
+ */
+export type Route =
+  | { view: Exclude<ViewName, 'jobs'> }
+  | { view: 'jobs'; jobId?: string }
+  | { view: 'restore'; pointId?: string };
+
+/** Every view a route can show: those of the main navigation, and the restore wizard. */
+export type RouteView = Route['view'];
 
 export const DEFAULT_ROUTE: Route = { view: 'clusters' };
 
@@ -15,8 +25,8 @@ function isViewName(value: string): value is ViewName {
   return (VIEWS as readonly string[]).includes(value);
 }
 
-/** Job ids are UUIDs; anything else in that place of the hash names no route. */
-const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Job and point ids are UUIDs; anything else in that place of the hash names no route. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The route a location hash names, or null when it names none (empty, unknown, or not a `#/` path). */
 export function parseHash(hash: string): Route | null {
@@ -32,16 +42,27 @@ export function parseHash(hash: string): Route | null {
   } catch {
     return null;
   }
-  const [view, jobId, ...rest] = segments;
+  const [view, id, ...rest] = segments;
+  if (view === 'restore' && rest.length === 0) {
+    if (id === undefined) return { view };
+    return UUID.test(id) ? { view, pointId: id.toLowerCase() } : null;
+  }
   if (view === undefined || !isViewName(view) || rest.length > 0) return null;
-  if (jobId === undefined) return { view };
-  if (view !== 'jobs' || !JOB_ID.test(jobId)) return null;
-  return { view, jobId: jobId.toLowerCase() };
+  if (id === undefined) return { view };
+  if (view !== 'jobs' || !UUID.test(id)) return null;
+  return { view, jobId: id.toLowerCase() };
 }
 
 export function hashFor(route: Route): string {
   const base = `#/${encodeURIComponent(route.view)}`;
-  return route.view === 'jobs' && route.jobId !== undefined ? `${base}/${encodeURIComponent(route.jobId)}` : base;
+  if (route.view === 'jobs' && route.jobId !== undefined) return `${base}/${encodeURIComponent(route.jobId)}`;
+  if (route.view === 'restore' && route.pointId !== undefined) return `${base}/${encodeURIComponent(route.pointId)}`;
+  return base;
+}
+
+/** The restore wizard, with a restore point chosen already when opened from one. */
+export function restoreRoute(pointId?: string): Route {
+  return pointId === undefined ? { view: 'restore' } : { view: 'restore', pointId };
 }
 
 /** The route of one job in the Jobs view. */

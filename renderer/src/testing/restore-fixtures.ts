@@ -1,0 +1,104 @@
+// Values of the restore contract for the wizard's tests: where a point of `web` (10 GiB) can go in Office rack,
+// the engine's plan, and the restore job's snapshots.
+import type { JobProgress } from '../../../shared/model/job.js';
+import type { RestorePlanView, RestoreTargetHost, RestoreTargets } from '../../../shared/model/restore.js';
+import { clusterA, hostIds, jobItem, point, progressOf, vmUuids } from './fixtures.js';
+
+const GiB = 1024 ** 3;
+
+export const restorePointIds = {
+  webNew: '00000000-0000-4000-8000-000000000002',
+  webOld: '00000000-0000-4000-8000-000000000001',
+  db: '00000000-0000-4000-8000-000000000003',
+} as const;
+
+/** web twice (newest first in the list), db once. */
+export const restorePoints = [
+  point(restorePointIds.webNew, 'web', '2025-05-02T02:00:00.000Z', { sourceHostLabel: 'kvm1' }),
+  point(restorePointIds.db, 'db', '2025-05-01T03:00:00.000Z', { sourceHostLabel: 'kvm2', type: 'full' }),
+  point(restorePointIds.webOld, 'web', '2025-05-01T02:00:00.000Z', { sourceHostLabel: 'kvm1', type: 'full' }),
+];
+
+export function pool(name: string, overrides: Partial<RestoreTargetHost['pools'][number]> = {}): RestoreTargetHost['pools'][number] {
+  return { name, type: 'dir', active: true, capacityBytes: 500 * GiB, availableBytes: 200 * GiB, fileBased: true, ...overrides };
+}
+
+export function targetHost(hostId: string, label: string, overrides: Partial<RestoreTargetHost> = {}): RestoreTargetHost {
+  return {
+    hostId,
+    label,
+    state: 'connected',
+    error: null,
+    pools: [pool('default')],
+    networks: [{ name: 'default', bridge: 'virbr0', active: true }],
+    bridges: [{ name: 'virbr0', active: true }, { name: 'br0', active: true }],
+    hasOriginal: false,
+    ...overrides,
+  };
+}
+
+/**
+ * web's point: kvm1 has the original and room; kvm2 has only a small pool, an LVM pool and lacks the network
+ * `office`; kvm3 does not answer.
+ */
+export function webTargets(overrides: Partial<RestoreTargets> = {}): RestoreTargets {
+  return {
+    pointId: restorePointIds.webNew,
+    clusterId: clusterA.id,
+    requiredBytes: 10 * GiB,
+    interfaces: [
+      { type: 'network', name: 'office', mac: '52:54:00:00:00:01' },
+      { type: 'bridge', name: 'br0', mac: '52:54:00:00:00:02' },
+    ],
+    hosts: [
+      targetHost(hostIds.kvm1, 'kvm1', { hasOriginal: true, networks: [{ name: 'office', bridge: 'virbr1', active: true }] }),
+      targetHost(hostIds.kvm2, 'kvm2', {
+        pools: [pool('default', { availableBytes: 2 * GiB }), pool('vg0', { type: 'logical', fileBased: false, availableBytes: 50 * GiB }), pool('old', { active: false })],
+      }),
+      targetHost(hostIds.kvm3, 'kvm3', { state: 'unreachable', error: { code: 'unavailable', message: 'connect ECONNREFUSED 10.0.0.13:16509' }, pools: [], networks: [], bridges: null }),
+    ],
+    ...overrides,
+  };
+}
+
+export function planFor(overrides: Partial<RestorePlanView> = {}): RestorePlanView {
+  return {
+    host: 'kvm2',
+    name: 'web-restored',
+    uuid: '5a5a5a5a-1111-4222-8333-444455556666',
+    replace: false,
+    format: 'raw',
+    pool: 'vg0',
+    disks: [{ target: 'vda', capacityBytes: 10 * GiB, volume: 'web-restored-vda.raw' }],
+    requiredBytes: 10 * GiB,
+    availableBytes: 50 * GiB,
+    changes: ['Interface 52:54:00:00:00:01 on network office left out, as chosen.'],
+    warnings: ['Disk vdb (/dev/sdb) was not backed up and is kept as it was.'],
+    ...overrides,
+  };
+}
+
+export const restoreJobId = 'c3e5a7b9-1d2f-4a6b-8c0e-2f4a6c8e0a2c';
+
+/** Snapshot `seq` of the restore job of web to kvm2. */
+export function restoreProgress(seq: number, overrides: Partial<JobProgress> = {}, item: Parameters<typeof jobItem>[1] = {}): JobProgress {
+  return progressOf(seq, {
+    jobId: restoreJobId,
+    kind: 'restore',
+    title: 'web to kvm2 as web-restored',
+    items: [
+      jobItem('web', {
+        key: restorePointIds.webNew,
+        vm: { clusterId: clusterA.id, vmUuid: vmUuids.web },
+        name: 'web-restored',
+        hostLabel: 'kvm2',
+        phase: 'uploading',
+        disks: [{ target: 'vda', bytesDone: 4 * GiB, bytesTotal: 10 * GiB }],
+        bytesDone: 4 * GiB,
+        bytesTotal: 10 * GiB,
+        ...item,
+      }),
+    ],
+    ...overrides,
+  });
+}
