@@ -14,6 +14,7 @@ import { useDocumentTheme } from './theme.js';
 import { ClustersView } from './views/ClustersView.js';
 import { JobsView } from './views/JobsView.js';
 import { RestorePointsView } from './views/RestorePointsView.js';
+import { RestoreWizardView } from './views/RestoreWizardView.js';
 import { SettingsView } from './views/SettingsView.js';
 
 const MAIN_ID = 'main-content';
@@ -33,6 +34,8 @@ function CurrentView(props: { route: Route }): ReactNode {
       return <JobsView />;
     case 'restore-points':
       return <RestorePointsView />;
+    case 'restore':
+      return <RestoreWizardView pointId={props.route.pointId} />;
     case 'settings':
       return <SettingsView />;
   }
@@ -45,7 +48,8 @@ function MainNavigation(props: { route: Route }): ReactNode {
       <ul>
         {VIEWS.map((view) => {
           const Icon = NAV_ICONS[view];
-          const current = props.route.view === view;
+          // The restore wizard belongs to the Restore points view.
+          const current = props.route.view === view || (props.route.view === 'restore' && view === 'restore-points');
           return (
             <li key={view}>
               <a className="nav-link" href={hashFor({ view })} aria-current={current ? 'page' : undefined}>
@@ -85,7 +89,7 @@ function AppFrame(): ReactNode {
   if (!movedOn && route.view !== firstView) setMovedOn(true);
 
   useEffect(() => {
-    document.title = m.app.documentTitle(m.views[route.view]);
+    document.title = m.app.documentTitle(route.view === 'restore' ? m.restoreWizard.title : m.views[route.view]);
   }, [m, route.view]);
 
   return (

@@ -1,6 +1,6 @@
 // Restore points: every point in the repository, grouped by cluster and VM, filtered by VM name. The list follows
 // `points.changed`. Without a repository the view says where to set one up; points the engine could not read are
-// listed, never skipped silently. (Restoring comes with the restore wizard.)
+// listed, never skipped silently. "Restore a VM…" and each point's "Restore…" open the restore wizard.
 import { useEffect, useId, useMemo, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { RestorePointsIcon, WarningIcon } from '../components/Icons.js';
@@ -8,7 +8,7 @@ import { EmptyState, ErrorNotice, LoadingNotice } from '../components/Notices.js
 import { ViewHeading } from '../components/ViewHeading.js';
 import { useMessages } from '../messages.js';
 import { useStores } from '../stores/index.js';
-import { hashFor } from '../stores/navigation-store.js';
+import { hashFor, restoreRoute } from '../stores/navigation-store.js';
 import { groupPoints } from '../stores/points-store.js';
 import { ClusterPointsSection } from './points/PointGroups.js';
 
@@ -139,7 +139,14 @@ export function RestorePointsView(): ReactNode {
 
   return (
     <div className="points-view">
-      <ViewHeading>{m.views['restore-points']}</ViewHeading>
+      <div className="view-header">
+        <ViewHeading>{m.views['restore-points']}</ViewHeading>
+        {points.length > 0 ? (
+          <a className="button button-primary" href={hashFor(restoreRoute())}>
+            {m.restoreWizard.openWizard}
+          </a>
+        ) : null}
+      </div>
       {watchError ? <p className="muted">{r.watchFailed}</p> : null}
       {content}
     </div>

@@ -1,13 +1,16 @@
 // Restore points grouped by cluster, then VM (one table per VM, newest point first): when each was taken, full or
-// incremental (and why full), what it added to the repository, and which host it was read from.
+// incremental (and why full), what it added to the repository, which host it was read from, and "Restore…", which
+// opens the restore wizard with the point chosen.
 import { useId, type ReactNode } from 'react';
 import type { PointSummary } from '../../../../shared/model/point.js';
 import { useMessages } from '../../messages.js';
+import { hashFor, restoreRoute } from '../../stores/navigation-store.js';
 import type { ClusterPoints, VmPoints } from '../../stores/points-store.js';
 
-function PointRow(props: { point: PointSummary }): ReactNode {
+function PointRow(props: { point: PointSummary; vmName: string }): ReactNode {
   const m = useMessages();
   const r = m.restorePoints;
+  const w = m.restoreWizard;
   const { point } = props;
   return (
     <tr>
@@ -27,7 +30,15 @@ function PointRow(props: { point: PointSummary }): ReactNode {
           ))}
         </ul>
       </td>
-      {/* The restore wizard's entry point ("Restore…", per point) goes in a last column here once it exists. */}
+      <td>
+        <a
+          className="button button-small"
+          href={hashFor(restoreRoute(point.id))}
+          aria-label={w.restorePointLabel(props.vmName, m.formatDateTime(point.createdAt))}
+        >
+          {w.restorePoint}
+        </a>
+      </td>
     </tr>
   );
 }
@@ -55,11 +66,14 @@ function VmPointsTable(props: { vm: VmPoints }): ReactNode {
               </th>
               <th scope="col">{r.columnHost}</th>
               <th scope="col">{r.columnDisks}</th>
+              <th scope="col">
+                <span className="visually-hidden">{m.restoreWizard.columnActions}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {vm.points.map((point) => (
-              <PointRow key={point.id} point={point} />
+              <PointRow key={point.id} point={point} vmName={vm.vmName} />
             ))}
           </tbody>
         </table>

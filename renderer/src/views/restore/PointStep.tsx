@@ -1,0 +1,134 @@
+// Step 1 of the restore wizard: find the VM by name, and choose one of its restore points (when it was taken, full
+// or incremental, the host it was read from, its disks). The points of all VMs are one group of radio buttons, so
+// the arrow keys move through them; each VM's points are a fieldset named by the VM.
+import { useId, useMemo, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import { WarningIcon } from '../../components/Icons.js';
+import { ErrorNotice, LoadingNotice } from '../../components/Notices.js';
+import { useMessages } from '../../messages.js';
+import { useStores } from '../../stores/index.js';
+import { chosenPoint, pointGroups } from '../../stores/restore-wizard-store.js';
+import { StepSection } from './StepSection.js';
+
+function PointChoices(props: { problemId: string }): ReactNode {
+  const m = useMessages();
+  const w = m.restoreWizard;
+  const { restoreWizard } = useStores();
+  const points = useStore(restoreWizard, (state) => state.points);
+  const clusters = useStore(restoreWizard, (state) => state.clusters);
+  const search = useStore(restoreWizard, (state) => state.search);
+  const pointId = useStore(restoreWizard, (state) => state.pointId);
+  const problem = useStore(restoreWizard, (state) => state.problems?.point ?? null);
+  const choosePoint = useStore(restoreWizard, (state) => state.choosePoint);
+  const groups = useMemo(() => pointGroups({ points, clusters, search }), [points, clusters, search]);
+  const name = useId();
+  const shownPoints = groups.reduce((sum, group) => sum + group.vms.reduce((n, vm) => n + vm.points.length, 0), 0);
+  const shownVms = groups.reduce((sum, group) => sum + group.vms.length, 0);
+  return (
+    <>
+      <p className="muted" role="status">
+        {groups.length === 0 ? m.restorePoints.noMatch(search) : m.restorePoints.summary(shownPoints, shownVms)}
+      </p>
+      <div className="point-choices">
+        {groups.flatMap((group) =>
+          group.vms.map((vm) => (
+            <fieldset key={`${group.clusterId}/${vm.vmUuid}`} className="choice-group point-choice-group">
+              <legend className="field-label">{w.point.vmLegend(vm.vmName, group.clusterName)}</legend>
+              {vm.points.map((point) => (
+                <label key={point.id} className="choice wizard-choice">
+                  <input
+                    type="radio"
+                    name={name}
+                    value={point.id}
+                    checked={point.id === pointId}
+                    onChange={() => choosePoint(point.id)}
+                    data-wizard-focus="point"
+                    aria-invalid={problem ? true : undefined}
+                    aria-describedby={problem ? props.problemId : undefined}
+                  />
+                  <span>
+                    <span className="wizard-choice-title">
+                      {w.point.choice(m.formatDateTime(point.createdAt), m.restorePoints.types[point.type], point.sourceHostLabel)}
+                    </span>
+                    <span className="wizard-choice-detail muted">
+                      {w.point.disks(point.disks.map((disk) => w.point.disk(disk.target, m.formatBytes(disk.capacityBytes))))}
+                    </span>
+                  </span>
+                </label>
+              ))}
+            </fieldset>
+          )),
+        )}
+      </div>
+    </>
+  );
+}
+
+export function PointStep(): ReactNode {
+  const m = useMessages();
+  const w = m.restoreWizard;
+  const { restoreWizard } = useStores();
+  const status = useStore(restoreWizard, (state) => state.pointsStatus);
+  const error = useStore(restoreWizard, (state) => state.pointsError);
+  const points = useStore(restoreWizard, (state) => state.points);
+  const search = useStore(restoreWizard, (state) => state.search);
+  const unknownPoint = useStore(restoreWizard, (state) => state.openedWithUnknownPoint);
+  const problem = useStore(restoreWizard, (state) => state.problems?.point ?? null);
+  const chosen = useStore(restoreWizard, (state) => chosenPoint(state));
+  const chosenShown = useStore(restoreWizard, (state) =>
+    pointGroups(state).some((group) => group.vms.some((vm) => vm.points.some((point) => point.id === state.pointId))),
+  );
+  const setSearch = useStore(restoreWizard, (state) => state.setSearch);
+  const loadPoints = useStore(restoreWizard, (state) => state.loadPoints);
+  const searchId = useId();
+  const problemId = useId();
+
+  let content: ReactNode;
+  if (status === 'error' && error !== null && points.length === 0) {
+    content = <ErrorNotice title={w.point.loadFailed} error={error} onRetry={() => void loadPoints()} />;
+  } else if (points.length === 0 && status !== 'ready') {
+    content = <LoadingNotice>{w.point.loading}</LoadingNotice>;
+  } else if (points.length === 0) {
+    content = <p>{w.point.empty}</p>;
+  } else {
+    content = (
+      <>
+        <div className="field point-filter">
+          <label className="field-label" htmlFor={searchId}>
+            {w.point.searchLabel}
+          </label>
+          <input id={searchId} type="search" className="input" autoComplete="off" value={search} onChange={(event) => setSearch(event.target.value)} />
+        </div>
+        <PointChoices problemId={problemId} />
+      </>
+    );
+  }
+
+  return (
+    <StepSection step="point" title={w.stepHeading(1, w.steps.point)}>
+      <p>{w.point.intro}</p>
+      {unknownPoint ? (
+        <div className="notice notice-warning">
+          <p className="notice-title">
+            <WarningIcon />
+            {w.point.unknownPoint}
+          </p>
+        </div>
+      ) : null}
+      {status === 'error' && error !== null && points.length > 0 ? (
+        <ErrorNotice title={w.point.loadFailed} error={error} onRetry={() => void loadPoints()} />
+      ) : null}
+      {content}
+      {problem ? (
+        <p className="field-error" id={problemId}>
+          <WarningIcon />
+          <span>{w.point.required}</span>
+        </p>
+      ) : null}
+      <p className="wizard-chosen" aria-live="polite">
+        {chosen === null ? w.point.noneChosen : w.point.chosen(chosen.vmName, m.formatDateTime(chosen.createdAt))}
+        {chosen !== null && !chosenShown ? <span className="muted wizard-chosen-note">{w.point.chosenHidden}</span> : null}
+      </p>
+    </StepSection>
+  );
+}
