@@ -13,6 +13,7 @@ import { RestoreError, removeRestoreLeftovers, restoreVm, type RestoreRequest } 
 import { createTestEngine } from '../../support/engine.js';
 import { LAB_DIR, requireLab, virsh, type LabJson } from '../../support/lab.js';
 import { createMemoryLogger } from '../../support/logger.js';
+import { rejectionOf } from '../../support/rejection.js';
 import { makeTempDir } from '../../support/temp.js';
 import { PREFIX, addLabCluster, cleanRestoreTests, placement, sessionTo, volumes } from './restore-lab.js';
 
@@ -30,14 +31,7 @@ function inHost(host: string, command: string): void {
   if (r.status !== 0) throw new Error(`${command} in ${host}: ${r.stderr}`);
 }
 
-async function failure(run: Promise<unknown>): Promise<RestoreError> {
-  const error = await run.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RestoreError);
-  return error as RestoreError;
-}
+const failure = (run: Promise<unknown>): Promise<RestoreError> => rejectionOf(run, RestoreError);
 
 describe('restore faults', () => {
   const source = lab.vms.find((v) => v.state === 'shut off')!;

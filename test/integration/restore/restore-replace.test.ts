@@ -14,6 +14,7 @@ import { RestoreError, restoreVm, type RestoreResult } from '../../../electron/e
 import { createTestEngine } from '../../support/engine.js';
 import { requireLab, virsh, type LabJson } from '../../support/lab.js';
 import { createMemoryLogger } from '../../support/logger.js';
+import { rejectionOf } from '../../support/rejection.js';
 import { makeTempDir } from '../../support/temp.js';
 import { PREFIX, addLabCluster, cleanRestoreTests, expectSameDisk, onMachine, placement, sessionTo, volumes } from './restore-lab.js';
 
@@ -83,13 +84,9 @@ describe('replacing the original VM', () => {
     expect(virsh(lab, host, 'domstate', name).trim()).toBe('running');
     const xmlBefore = virsh(lab, host, 'dumpxml', '--inactive', name);
     const volumesBefore = volumes(lab, host);
-    const error = await restoreVm({ session, repository, hostLabel: host }, { point, targetPool: 'default', replace: true, start: false, format: 'qcow2' }).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(RestoreError);
+    const error = await rejectionOf(restoreVm({ session, repository, hostLabel: host }, { point, targetPool: 'default', replace: true, start: false, format: 'qcow2' }), RestoreError);
     expect(error).toMatchObject({ code: 'original_running', beforeWrite: true, leftovers: null });
-    expect((error as Error).message).toMatch(new RegExp(`${name} is running on ${host}: shut it down first`));
+    expect(error.message).toMatch(new RegExp(`${name} is running on ${host}: shut it down first`));
     expect(virsh(lab, host, 'domstate', name).trim()).toBe('running');
     expect(virsh(lab, host, 'dumpxml', '--inactive', name)).toBe(xmlBefore);
     expect(volumes(lab, host)).toEqual(volumesBefore);

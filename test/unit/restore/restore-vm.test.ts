@@ -17,6 +17,7 @@ import {
   type RestoreProgress,
   type RestoreRequest,
 } from '../../../electron/engine/restore/restore-vm.js';
+import { rejectionOf } from '../../support/rejection.js';
 import { makeTempDir } from '../../support/temp.js';
 import { MiB, VM_UUID, buildManifest, manualClock, seededBytes, silentLogger, storeImage } from '../repository/support.js';
 import { FakeRestoreHost } from './fake-restore-host.js';
@@ -92,14 +93,7 @@ describe('restoreVm on an in-memory host', () => {
     ...overrides,
   });
   const deps = () => ({ session: host.session(), repository, hostLabel: 'kvm-c' });
-  const fail = async (run: Promise<unknown>): Promise<RestoreError> => {
-    const error = await run.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(RestoreError);
-    return error as RestoreError;
-  };
+  const fail = (run: Promise<unknown>): Promise<RestoreError> => rejectionOf(run, RestoreError);
 
   describe('checks before any write', () => {
     it('refuses a pool with less free space than the disks need, naming both figures', async () => {
