@@ -26,22 +26,29 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export const errorValueSchema = z.object({
   code: z.enum(ERROR_CODES),
   message: z.string(),
+  /**
+   * The engine's own, finer reason when it has one (`name_taken`, `no_space`, `original_running`, `locked`...):
+   * what a screen decides on, where `code` is the broad kind. Absent for plain IPC errors.
+   */
+  reason: z.string().max(64).optional(),
 });
 export type ErrorValue = z.infer<typeof errorValueSchema>;
 
 /** An error with a code that crosses IPC unchanged; throw it from a handler to answer with that code. */
 export class IpcError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  readonly reason: string | undefined;
+  constructor(code: ErrorCode, message: string, reason?: string) {
     super(message);
     this.name = 'IpcError';
     this.code = code;
+    this.reason = reason;
   }
   toValue(): ErrorValue {
-    return { code: this.code, message: this.message };
+    return this.reason === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, reason: this.reason };
   }
   static fromValue(value: ErrorValue): IpcError {
-    return new IpcError(value.code, value.message);
+    return new IpcError(value.code, value.message, value.reason);
   }
 }
 

@@ -51,9 +51,9 @@ const RESTORE_CODES: Record<RestoreErrorCode, ErrorCode> = {
 /** The IPC error for a known engine error, or null for anything else (a bug: logged, answered `internal`). */
 export function domainErrorToIpc(error: unknown): IpcError | null {
   if (error instanceof IpcError) return error;
-  if (error instanceof RepositoryError) return new IpcError(REPOSITORY_CODES[error.code], error.message);
-  if (error instanceof HypervisorError) return new IpcError(HYPERVISOR_CODES[error.code] ?? 'unavailable', error.message);
-  if (error instanceof RestoreError) return new IpcError(RESTORE_CODES[error.code], error.message);
-  if (error instanceof CatalogError) return new IpcError('unavailable', error.message);
+  if (error instanceof RepositoryError) return new IpcError(REPOSITORY_CODES[error.code], error.message, error.code);
+  if (error instanceof HypervisorError) return new IpcError(HYPERVISOR_CODES[error.code] ?? 'unavailable', error.message, error.code);
+  if (error instanceof RestoreError) return new IpcError(RESTORE_CODES[error.code], error.message, error.code);
+  if (error instanceof CatalogError) return new IpcError('unavailable', error.message, error.code);
   return null;
 }

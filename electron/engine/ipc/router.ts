@@ -50,7 +50,7 @@ interface Subscription {
 
 function errorValue(error: unknown, method: string, logger: Logger, mapError?: (error: unknown) => IpcError | null): ErrorValue {
   const known = error instanceof IpcError ? error : (mapError?.(error) ?? null);
-  if (known) return { code: known.code, message: redactText(known.message) };
+  if (known) return { ...known.toValue(), message: redactText(known.message) };
   if (error instanceof Error && error.name === 'AbortError') return { code: 'cancelled', message: `${method} was cancelled` };
   logger.error(`${method} failed`, { error });
   const detail = error instanceof Error ? error.message : String(error);

@@ -100,6 +100,7 @@ describe('restore through IPC and the job runner', () => {
     );
     expect(error).toBeInstanceOf(IpcError);
     expect((error as IpcError).code).toBe('conflict');
+    expect((error as IpcError).reason).toBe('name_taken');
     expect((error as IpcError).message).toContain(vm.name);
     expect((await client.call('jobs.list', { limit: 100 })).length).toBe(before);
   });

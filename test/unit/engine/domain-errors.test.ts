@@ -12,7 +12,11 @@ describe('domainErrorToIpc', () => {
     expect(notRepo?.message).toContain('/mnt/nas');
     expect(domainErrorToIpc(new PointNotFoundError('1234'))?.code).toBe('not_found');
     expect(domainErrorToIpc(new RepositoryLockedError('/r/locks/writer.lock', null))?.code).toBe('conflict');
-    expect(domainErrorToIpc(new HypervisorError('unreachable', 'host kvm1 is unreachable'))).toMatchObject({ code: 'unavailable', message: 'host kvm1 is unreachable' });
+    expect(domainErrorToIpc(new HypervisorError('unreachable', 'host kvm1 is unreachable'))?.toValue()).toEqual({
+      code: 'unavailable',
+      message: 'host kvm1 is unreachable',
+      reason: 'unreachable',
+    });
     expect(domainErrorToIpc(new HypervisorError('timeout', 'slow'))?.code).toBe('timeout');
     expect(domainErrorToIpc(new CatalogError('catalog_too_new', 'newer'))?.code).toBe('unavailable');
   });
