@@ -181,6 +181,14 @@ function libvirtErrorCode(error: LibvirtError): HypervisorError['code'] {
   return 'hypervisor';
 }
 
+/** A `.catch` handler that turns libvirt error `code` (an object that is not there) into null. */
+function nullOn(code: number): (error: unknown) => null {
+  return (error) => {
+    if (isLibvirtError(error, code)) return null;
+    throw error;
+  };
+}
+
 /** Turns the protocol client's errors into the driver's codes, with the host named in the message. */
 export function toHypervisorError(error: unknown, where: string): HypervisorError {
   if (error instanceof HypervisorError) return error;
@@ -639,10 +647,7 @@ class LibvirtHostSession implements HostSession {
   findVolumeByPath(path: string, signal?: AbortSignal): Promise<VolumeInfo | null> {
     const options = signal ? { signal } : {};
     return this.guard(async () => {
-      const vol = await this.api.storageVolLookupByPath(path, options).catch((error: unknown) => {
-        if (isLibvirtError(error, VirErrorCode.VIR_ERR_NO_STORAGE_VOL)) return null;
-        throw error;
-      });
+      const vol = await this.api.storageVolLookupByPath(path, options).catch(nullOn(VirErrorCode.VIR_ERR_NO_STORAGE_VOL));
       return vol ? this.volumeInfo(vol, options) : null;
     });
   }
@@ -651,10 +656,7 @@ class LibvirtHostSession implements HostSession {
     const options = signal ? { signal } : {};
     return this.guard(async () => {
       const pool = await this.poolRef(volume.pool, options);
-      const vol = await this.api.storageVolLookupByName(pool, volume.name, options).catch((error: unknown) => {
-        if (isLibvirtError(error, VirErrorCode.VIR_ERR_NO_STORAGE_VOL)) return null;
-        throw error;
-      });
+      const vol = await this.api.storageVolLookupByName(pool, volume.name, options).catch(nullOn(VirErrorCode.VIR_ERR_NO_STORAGE_VOL));
       return vol ? this.volumeInfo(vol, options) : null;
     });
   }
@@ -752,10 +754,7 @@ class LibvirtHostSession implements HostSession {
     return this.guard(async () => {
       const lookup = query.uuid !== undefined ? this.api.domainLookupByUuid(query.uuid, options) : query.name !== undefined ? this.api.domainLookupByName(query.name, options) : null;
       if (lookup === null) throw new TypeError('findVm needs a uuid or a name');
-      const domain = await lookup.catch((error: unknown) => {
-        if (isLibvirtError(error, VirErrorCode.VIR_ERR_NO_DOMAIN)) return null;
-        throw error;
-      });
+      const domain = await lookup.catch(nullOn(VirErrorCode.VIR_ERR_NO_DOMAIN));
       if (!domain) return null;
       const [info, persistent, saved, snapshots] = await Promise.all([
         this.api.domainGetInfo(domain, options),
