@@ -85,9 +85,10 @@ function withoutSecrets(value: unknown, schema: z.ZodType): unknown {
   return current;
 }
 
-/** What leaves the engine as an error: always `{code, message}`, the message redacted. */
+/** What leaves the engine as an error: always `{code, message}` (and the engine's reason), the message redacted. */
 function safeError(error: ErrorValue): ErrorValue {
-  return { code: error.code, message: redactText(String(error.message)) };
+  const safe: ErrorValue = { code: error.code, message: redactText(String(error.message)) };
+  return typeof error.reason === 'string' && /^[a-z_-]{1,64}$/.test(error.reason) ? { ...safe, reason: error.reason } : safe;
 }
 
 export function createIpcRouter<C extends Contract>(
