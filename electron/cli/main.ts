@@ -74,16 +74,34 @@ const defaultIo: CliIo = {
   stderr: (text) => process.stderr.write(`${text}\n`),
 };
 
-function stopSignal(): Promise<string> {
-  return new Promise((resolveStop) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolveStop(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+/**
+ * Ctrl+C and SIGTERM as a promise, for commands that run until stopped (serve). Installed only when a command
+ * asks for it, and removed when the command returns: any other command keeps the default (Ctrl+C ends it), and
+ * calling main() again does not pile up listeners.
+ */
+function stopSignal(): { readonly requested: Promise<string>; dispose(): void } {
+  let onSignal: ((signal: NodeJS.Signals) => void) | null = null;
+  let requested: Promise<string> | null = null;
+  const dispose = (): void => {
+    if (!onSignal) return;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    onSignal = null;
+  };
+  return {
+    get requested() {
+      requested ??= new Promise<string>((resolveStop) => {
+        onSignal = (signal) => {
+          dispose();
+          resolveStop(signal);
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+      });
+      return requested;
+    },
+    dispose,
+  };
 }
 
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
@@ -122,6 +140,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     return report(new CliError('invalid_argument', '--data-dir needs a folder path', 2));
   }
   const dataDir = resolve(dataDirArg ?? defaultDataDir());
+  const stop = stopSignal();
   try {
     return await command.run({
       values: parsed.values as Record<string, string | boolean | string[] | undefined>,
@@ -129,12 +148,16 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
       dataDir,
       json,
       io,
-      stopRequested: stopSignal(),
+      get stopRequested() {
+        return stop.requested;
+      },
     });
   } catch (error) {
     if (error instanceof CliError) return report(error);
     if (error instanceof CatalogError) return report(new CliError(error.code, error.message));
     const detail = error instanceof Error ? error.message : String(error);
     return report(new CliError('internal', `${command.name} failed: ${detail}`));
+  } finally {
+    stop.dispose();
   }
 }
