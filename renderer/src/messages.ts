@@ -482,6 +482,8 @@ export const en = {
       nothingToRead: 'Done: there was nothing to read.',
       queued: 'Waiting for its turn.',
       read: 'Read',
+      /** What a restore counts: the bytes it wrote to the host. */
+      written: 'Written',
       speed: 'Speed',
       timeLeft: 'Time left',
       started: 'Started',
@@ -511,12 +513,23 @@ export const en = {
         cancelled: 'Cancelled',
         skipped: 'Skipped',
       } satisfies Record<JobItemState, string>,
-      /** The engine's phase words; one it adds later is shown as it is. */
+      /** The engine's phase words for a VM being backed up; one it adds later is shown as it is. */
       phases: {
         resolving: 'Finding the VM',
         starting: 'Starting the backup',
         reading: 'Reading disks',
         writing: 'Writing the restore point',
+        done: 'Done',
+      } as Readonly<Record<string, string>>,
+      /** The engine's phase words for a VM being restored; one it adds later is shown as it is. */
+      restorePhases: {
+        preflight: 'Checking the host',
+        creating: 'Creating the volumes',
+        uploading: 'Writing the disks',
+        defining: 'Defining the VM',
+        starting: 'Starting the VM',
+        finishing: 'Finishing',
+        'cleaning-up': 'Removing what the restore created',
         done: 'Done',
       } as Readonly<Record<string, string>>,
       hostNotYet: 'Not started',
@@ -530,6 +543,14 @@ export const en = {
       } satisfies Record<PointSummary['type'], string>,
       fullBecause: (reason: string) => `Full backup: ${reason}`,
       added: (bytes: string) => `${bytes} added to the repository`,
+      /** What a restore produced. */
+      restoredAs: (vm: string, host: string, replaced: boolean) =>
+        replaced ? `${vm} on ${host}, replacing the original` : `${vm} on ${host}, as a copy`,
+      restoredRunning: 'Running',
+      restoredShutOff: 'Left shut off',
+      restoredNotStarted: 'Restored, but did not start:',
+      volumes: (volumes: readonly string[]) => `Volumes: ${list(volumes)}`,
+      warnings: (n: number) => count(n, 'warning', 'warnings'),
       noResult: '—',
       none: 'This job has no VMs.',
     },
@@ -547,6 +568,7 @@ export const en = {
       finished: 'Finished',
       items: 'VMs',
       data: 'Data read',
+      dataWritten: 'Data written',
       notYet: 'Not yet',
       jobError: 'Why the job failed',
       itemsHeading: 'VMs',
@@ -678,6 +700,7 @@ export const en = {
       chosen: (vm: string, when: string) => `Chosen: ${vm}, ${when}.`,
       noneChosen: 'No restore point chosen yet.',
       chosenHidden: 'The chosen point is not among those the search shows.',
+      pointRefused: 'The restore point could not be read: choose another one.',
     },
 
     host: {

@@ -128,6 +128,29 @@ describe('choices, as the wizard judges them', () => {
     expect(place('unavailable', 'chunk 3f2a… of the repository is damaged')).toEqual({ step: 'review', field: null });
     expect(place('internal', 'Something broke')).toEqual({ step: 'review', field: null });
   });
+
+  it('places an engine refusal by its reason when it has one, whatever its message says', () => {
+    const place = (code: IpcError['code'], reason: string, message = 'kvm2 said no') => placeEngineError({ code, message, reason });
+    expect(place('conflict', 'name_taken')).toEqual({ step: 'options', field: 'name' });
+    expect(place('conflict', 'name_taken', 'storage pool vg0 on kvm2 already has a volume web-restored-vda.raw')).toEqual({ step: 'options', field: 'name' });
+    for (const reason of ['no_space', 'pool_not_found', 'pool_inactive', 'unsupported']) {
+      expect(place('unavailable', reason), reason).toEqual({ step: 'options', field: 'pool' });
+    }
+    for (const reason of ['original_running', 'original_not_found', 'original_not_replaceable']) {
+      expect(place('conflict', reason), reason).toEqual({ step: 'options', field: 'replace' });
+    }
+    expect(place('unavailable', 'host_failed', 'storage pool vg0 on kvm2: connection reset')).toEqual({ step: 'host', field: 'host' });
+    expect(place('unavailable', 'point_damaged', 'chunk 3f2a… is damaged')).toEqual({ step: 'point', field: null });
+    // Connecting to the target host, and reading the point, before the restore's own checks.
+    expect(place('unavailable', 'unreachable', 'connect ECONNREFUSED 10.0.0.13:16509')).toEqual({ step: 'host', field: 'host' });
+    expect(place('conflict', 'host_key_mismatch')).toEqual({ step: 'host', field: 'host' });
+    expect(place('not_found', 'point-not-found', `restore point ${restorePointIds.webNew} not found`)).toEqual({ step: 'point', field: null });
+    // Reasons that name no input stay where the check or the start ran, even when the message names one.
+    expect(place('invalid_params', 'invalid_request', 'kvm2 has no network or bridge named lan')).toEqual({ step: 'review', field: null });
+    expect(place('conflict', 'locked', 'the repository is locked by another Lifeboat')).toEqual({ step: 'review', field: null });
+    expect(place('unavailable', 'something_new', "storage pool default on kvm2 has 2 GiB free")).toEqual({ step: 'review', field: null });
+    expect(place('cancelled', 'cancelled')).toEqual({ step: 'review', field: null });
+  });
 });
 
 describe('step 1: VM and restore point', () => {
@@ -335,6 +358,38 @@ describe('step 4: review', () => {
     const { store } = await atReview(client);
     expect(store.getState()).toMatchObject({ step: 'host', engineError: { step: 'host', field: 'host' } });
     expect(client.callsTo('restore.targets')).toHaveLength(2);
+  });
+
+  it('places a refusal by the engine\'s reason, and keeps the reason with the error', async () => {
+    const client = engine();
+    // The message alone would say "the host" (an unavailable with no pool named): the reason says the pool.
+    client.handle('restore.preflight', () => {
+      throw new IpcError('unavailable', 'vg0 on kvm2 has 2 GiB free; the disks need 10 GiB', 'no_space');
+    });
+    const { store } = await atReview(client);
+    expect(store.getState()).toMatchObject({
+      step: 'options',
+      engineError: { step: 'options', field: 'pool', error: { code: 'unavailable', reason: 'no_space' } },
+      focus: { step: 'options', target: 'pool' },
+    });
+    // Not taken for a host that stopped answering: the hosts are not checked again.
+    expect(client.callsTo('restore.targets')).toHaveLength(1);
+  });
+
+  it('takes a damaged point back to the points, with focus on the error there', async () => {
+    const client = engine();
+    client.handle('restore.preflight', () => {
+      throw new IpcError('unavailable', 'chunk 3f2a… of the point is missing', 'point_damaged');
+    });
+    const { store } = await atReview(client);
+    expect(store.getState()).toMatchObject({
+      step: 'point',
+      engineError: { step: 'point', field: null, error: { reason: 'point_damaged' } },
+      focus: { step: 'point', target: 'error' },
+    });
+    // Choosing another point drops it.
+    store.getState().choosePoint(restorePointIds.webOld);
+    expect(store.getState().engineError).toBeNull();
   });
 
   it('keeps a refusal it cannot place on the review, and checks again', async () => {

@@ -4,9 +4,10 @@
 // (`restore.start`) followed live through `jobs.progress` for that job alone, to its result.
 //
 // Errors stay where they happened: a list that could not load is shown in its step; a check the engine refused
-// (in the review, or when starting) takes the user back to the step and field it concerns. The engine's restore
-// errors cross as coarse codes (`conflict`, `unavailable`, `not_found`, `invalid_params`), so where one belongs is
-// read from its message (placeEngineError); anything not recognised stays on the review.
+// (in the review, or when starting) takes the user back to the step and field it concerns. Where one belongs is
+// decided by the engine's own reason (`name_taken`, `no_space`, `original_running`…) that crosses with the coarse
+// IPC code (placeEngineError); an error without a reason is placed by its message, as a last resort; anything not
+// recognised stays on the review.
 //
 // Focus follows the wizard: every move asks for focus on the new step's heading, or on the field an error
 // concerns (`focus`, with a sequence number so the same request twice still moves it).
@@ -333,15 +334,73 @@ function firstProblemField(problems: WizardProblems): WizardField | null {
   return order.find((field) => problems[field] !== undefined) ?? null;
 }
 
+/** Where an engine error belongs in the wizard. */
+export interface ErrorPlace {
+  step: FormStep;
+  field: WizardField | null;
+}
+
+const AT_REVIEW: ErrorPlace = { step: 'review', field: null };
+const AT_HOST: ErrorPlace = { step: 'host', field: 'host' };
+const AT_POINT: ErrorPlace = { step: 'point', field: null };
+const AT_POOL: ErrorPlace = { step: 'options', field: 'pool' };
+const AT_REPLACE: ErrorPlace = { step: 'options', field: 'replace' };
+
 /**
- * The step (and input) an engine error from a check or a start concerns. The engine's restore errors carry the
- * coarse IPC codes only, so the message says which check failed: a pool (missing, not running, too small, or
- * unfit for qcow2), a name taken, the original (running, missing, with saved state or snapshots), a network of the
- * mapping, the host itself (unknown, or not answering), the point. Anything else stays on the review.
+ * The engine's reasons, by where they belong. The restore's own checks (its RESTORE_ERROR_CODES) name the input at
+ * fault; the other layers' reasons say which thing failed: the target host while connecting to it (the driver's
+ * codes), the restore point's data (the repository's). A reason not here (`invalid_request`, `cancelled`, a
+ * repository that is locked or gone…) stays where it happened: on the review, whose check or start it refused.
  */
-export function placeEngineError(error: StoreError): { step: FormStep; field: WizardField | null } {
+const REASON_PLACES: ReadonlyMap<string, ErrorPlace> = new Map(
+  Object.entries({
+    // The restore's checks and failures.
+    name_taken: { step: 'options', field: 'name' },
+    no_space: AT_POOL,
+    pool_not_found: AT_POOL,
+    pool_inactive: AT_POOL,
+    unsupported: AT_POOL,
+    original_running: AT_REPLACE,
+    original_not_found: AT_REPLACE,
+    original_not_replaceable: AT_REPLACE,
+    host_failed: AT_HOST,
+    point_damaged: AT_POINT,
+    // Connecting to the target host (a host of the cluster that is unknown, away, or refuses us).
+    unreachable: AT_HOST,
+    timeout: AT_HOST,
+    auth_failed: AT_HOST,
+    host_key_unknown: AT_HOST,
+    host_key_mismatch: AT_HOST,
+    not_found: AT_HOST,
+    protocol: AT_HOST,
+    hypervisor: AT_HOST,
+    // Reading the restore point from the repository.
+    'point-not-found': AT_POINT,
+    'disk-not-found': AT_POINT,
+    'point-data': AT_POINT,
+    'manifest-damaged': AT_POINT,
+    'manifest-invalid': AT_POINT,
+    'chunk-corrupt': AT_POINT,
+    'chunk-missing': AT_POINT,
+  } satisfies Record<string, ErrorPlace>),
+);
+
+/**
+ * The step (and input) an engine error from a check or a start concerns: by the engine's reason when it gave one
+ * (REASON_PLACES; an unknown reason stays on the review). Only an error without a reason is placed by its message:
+ * a pool (missing, not running, too small, or unfit for qcow2), a name taken, the original (running, missing, with
+ * saved state or snapshots), a network of the mapping, the host itself (unknown, or not answering), the point.
+ * Anything else stays on the review.
+ */
+export function placeEngineError(error: StoreError): ErrorPlace {
+  if (error.code === 'cancelled' || error.code === 'transport_closed' || error.code === 'internal') return AT_REVIEW;
+  if (error.reason !== undefined) return REASON_PLACES.get(error.reason) ?? AT_REVIEW;
+  return placeByMessage(error);
+}
+
+/** Where an error without a reason belongs, read from its message (the engine's words, so a last resort). */
+function placeByMessage(error: StoreError): ErrorPlace {
   const text = error.message;
-  if (error.code === 'cancelled' || error.code === 'transport_closed' || error.code === 'internal') return { step: 'review', field: null };
   if (/no network or bridge named/i.test(text)) return { step: 'options', field: 'network' };
   if (/storage pool/i.test(text)) {
     if (/already has a volume/i.test(text)) return { step: 'options', field: 'name' };

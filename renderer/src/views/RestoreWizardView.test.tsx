@@ -61,6 +61,18 @@ describe('RestoreWizardView', () => {
     expect(html).toContain('aria-invalid="true"');
   });
 
+  it('step 1: a point the engine could not read in the check shows the error on the step, where focus can go', () => {
+    const html = render(
+      wizardAt({
+        step: 'point',
+        engineError: { step: 'point', field: null, error: { code: 'unavailable', message: 'chunk 3f2a… of the point is missing', reason: 'point_damaged' } },
+      }),
+    );
+    expect(html).toContain('The restore point could not be read: choose another one.');
+    expect(html).toContain('chunk 3f2a… of the point is missing');
+    expect(html).toMatch(/<div class="notice notice-error" role="alert" tabindex="-1" data-wizard-focus="error">/);
+  });
+
   it('step 2: every host with its state and pools against the disks; one that cannot take the VM is disabled and says why', () => {
     const html = render(wizardAt({ step: 'host' }));
     expect(html).toContain('Step 2 of 4: Target host');

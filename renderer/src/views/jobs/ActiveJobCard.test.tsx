@@ -4,8 +4,9 @@ import { en } from '../../messages.js';
 import { createFakeEngineClient } from '../../testing/fake-engine-client.js';
 import { backupJob, jobItem, progressOf } from '../../testing/fixtures.js';
 import { renderWithStores, storesForTest } from '../../testing/render.js';
+import { restoreProgress } from '../../testing/restore-fixtures.js';
 import { ActiveJobCard } from './ActiveJobCard.js';
-import { JobItemsTable } from './JobItemsTable.js';
+import { itemPhaseText, JobItemsTable } from './JobItemsTable.js';
 
 const GiB = 1024 ** 3;
 
@@ -118,5 +119,70 @@ describe('JobItemsTable', () => {
     expect(bar('Progress of db')).toContain('aria-valuenow="99"');
     expect(bar('Disk vda of db')).toContain('aria-valuenow="100"');
     expect(html).toContain('Writing the restore point');
+  });
+
+  it('words a restore\'s phases for a restore, not a backup', () => {
+    const phases = ['preflight', 'creating', 'uploading', 'defining', 'starting', 'finishing', 'cleaning-up', 'done'];
+    for (const phase of phases) {
+      const text = itemPhaseText(en, 'restore', phase);
+      expect(text, phase).not.toBe(phase);
+      expect(text).not.toMatch(/backup/i);
+    }
+    expect(itemPhaseText(en, 'restore', 'starting')).toBe('Starting the VM');
+    expect(itemPhaseText(en, 'backup', 'starting')).toBe('Starting the backup');
+    // A phase the engine adds later is shown as it says it.
+    expect(itemPhaseText(en, 'restore', 'resizing')).toBe('resizing');
+
+    const html = renderWithStores(storesForTest(), <JobItemsTable progress={restoreProgress(5, {}, { phase: 'starting' })} />);
+    expect(html).toContain('<span class="item-phase muted">Starting the VM</span>');
+    expect(html).not.toContain('Starting the backup');
+    expect(renderWithStores(storesForTest(), <JobItemsTable progress={restoreProgress(6)} />)).toContain('Writing the disks');
+  });
+
+  it('shows what a restore produced: the VM and its host, running or why it did not start, its volumes and warnings', () => {
+    const result = {
+      host: 'kvm2',
+      vmName: 'web-restored',
+      vmUuid: '5a5a5a5a-1111-4222-8333-444455556666',
+      replaced: false,
+      started: true,
+      startError: null,
+      volumes: ['vg0/web-restored-vda.raw', 'vg0/web-restored-vdb.raw'],
+      warnings: ['Disk vdc (/dev/sdc) was not backed up and is kept as it was.'],
+    };
+    const done = restoreProgress(7, { state: 'succeeded' }, { state: 'succeeded', phase: 'done', restoreResult: result });
+    const html = renderWithStores(storesForTest(), <JobItemsTable progress={done} />);
+    expect(html).toContain('web-restored on kvm2, as a copy');
+    expect(html).toContain('>Running<');
+    expect(html).toContain('Volumes: vg0/web-restored-vda.raw and vg0/web-restored-vdb.raw');
+    expect(html).toContain('aria-label="1 warning"');
+    expect(html).toContain('Disk vdc (/dev/sdc) was not backed up and is kept as it was.');
+    expect(html).not.toContain('added to the repository');
+
+    const notStarted = restoreProgress(8, { state: 'succeeded' }, {
+      state: 'succeeded',
+      phase: 'done',
+      restoreResult: { ...result, replaced: true, vmName: 'web', started: false, startError: 'network office is not active', warnings: [] },
+    });
+    const notStartedHtml = renderWithStores(storesForTest(), <JobItemsTable progress={notStarted} />);
+    expect(notStartedHtml).toContain('web on kvm2, replacing the original');
+    expect(notStartedHtml).toMatch(/Restored, but did not start: <span class="selectable">network office is not active<\/span>/);
+    expect(notStartedHtml).not.toContain('plan-warnings');
+
+    const shutOff = restoreProgress(9, { state: 'succeeded' }, { state: 'succeeded', phase: 'done', restoreResult: { ...result, started: false } });
+    expect(renderWithStores(storesForTest(), <JobItemsTable progress={shutOff} />)).toContain('>Left shut off<');
+
+    // A restore that failed has no result, only its error.
+    const failed = restoreProgress(10, { state: 'failed' }, { state: 'failed', phase: null, error: { code: 'no_space', message: 'vg0 on kvm2 is full' } });
+    const failedHtml = renderWithStores(storesForTest(), <JobItemsTable progress={failed} />);
+    expect(failedHtml).toContain('vg0 on kvm2 is full');
+    expect(failedHtml).not.toContain('as a copy');
+  });
+
+  it('counts what a restore wrote, not what it read', () => {
+    const html = renderWithStores(storesForTest(), <ActiveJobCard progress={restoreProgress(11)} isOpen={false} />);
+    expect(html).toContain('<dt>Written</dt>');
+    expect(html).not.toContain('<dt>Read</dt>');
+    expect(renderWithStores(storesForTest(), <ActiveJobCard progress={progressOf(11)} isOpen={false} />)).toContain('<dt>Read</dt>');
   });
 });

@@ -54,7 +54,7 @@ function JobFacts(props: { summary: JobSummary; progress: JobProgress }): ReactN
         <dd>{m.jobs.itemsOutcome(summary.itemsSucceeded, summary.itemsFailed, summary.itemCount)}</dd>
       </div>
       <div>
-        <dt>{d.data}</dt>
+        <dt>{summary.kind === 'restore' ? d.dataWritten : d.data}</dt>
         <dd>{m.formatBytes(Math.max(summary.bytesDone, progress.bytesDone))}</dd>
       </div>
     </dl>

@@ -1,9 +1,12 @@
 // The VMs of a job, one row each (keyed by the item's key, so a row stays put as its VM moves through phases):
-// where it runs, its state and phase, its progress with a bar per disk, its error, and what it produced.
+// where it runs, its state and phase (in a backup's words or a restore's), its progress with a bar per disk, its
+// error, and what it produced: a backup's restore point, or a restored VM (its name and host, whether it runs or
+// why it did not start, its volumes and warnings).
 import type { ReactNode } from 'react';
-import type { JobItem, JobProgress } from '../../../../shared/model/job.js';
+import type { JobItem, JobKind, JobProgress } from '../../../../shared/model/job.js';
+import type { RestoreItemResult } from '../../../../shared/model/restore.js';
 import { WarningIcon } from '../../components/Icons.js';
-import { useMessages } from '../../messages.js';
+import { useMessages, type Messages } from '../../messages.js';
 import { JobProgressBar, workStatusOf } from './JobProgressBar.js';
 import { JobItemStateBadge } from './JobStateBadge.js';
 
@@ -47,8 +50,46 @@ function ItemProgress(props: { item: JobItem }): ReactNode {
   );
 }
 
+/** What an item is doing now, in the words of its job's kind; a phase without words is shown as the engine says it. */
+export function itemPhaseText(m: Messages, kind: JobKind, phase: string): string {
+  const words = kind === 'restore' ? m.jobs.items.restorePhases : m.jobs.items.phases;
+  return words[phase] ?? phase;
+}
+
+function RestoreResult(props: { result: RestoreItemResult }): ReactNode {
+  const m = useMessages();
+  const i = m.jobs.items;
+  const { result } = props;
+  return (
+    <div className="item-result">
+      <span className="item-result-type selectable">{i.restoredAs(result.vmName, result.host, result.replaced)}</span>
+      {result.started ? (
+        <span>{i.restoredRunning}</span>
+      ) : result.startError !== null ? (
+        <span className="item-result-reason">
+          {i.restoredNotStarted} <span className="selectable">{result.startError}</span>
+        </span>
+      ) : (
+        <span>{i.restoredShutOff}</span>
+      )}
+      {result.volumes.length > 0 ? <span className="muted selectable">{i.volumes(result.volumes)}</span> : null}
+      {result.warnings.length > 0 ? (
+        <ul className="plan-warnings" aria-label={i.warnings(result.warnings.length)}>
+          {result.warnings.map((warning, index) => (
+            <li key={`${index}:${warning}`}>
+              <WarningIcon />
+              <span className="selectable">{warning}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
 function ItemResult(props: { item: JobItem }): ReactNode {
   const m = useMessages();
+  if (props.item.restoreResult !== null) return <RestoreResult result={props.item.restoreResult} />;
   const result = props.item.result;
   if (result === null) return <span className="muted">{m.jobs.items.noResult}</span>;
   return (
@@ -60,10 +101,10 @@ function ItemResult(props: { item: JobItem }): ReactNode {
   );
 }
 
-function ItemRow(props: { item: JobItem }): ReactNode {
+function ItemRow(props: { item: JobItem; kind: JobKind }): ReactNode {
   const m = useMessages();
   const { item } = props;
-  const phase = item.state === 'running' && item.phase !== null ? (m.jobs.items.phases[item.phase] ?? item.phase) : null;
+  const phase = item.state === 'running' && item.phase !== null ? itemPhaseText(m, props.kind, item.phase) : null;
   return (
     <tr>
       <th scope="row">
@@ -117,7 +158,7 @@ export function JobItemsTable(props: { progress: JobProgress }): ReactNode {
         </thead>
         <tbody>
           {props.progress.items.map((item) => (
-            <ItemRow key={item.key} item={item} />
+            <ItemRow key={item.key} item={item} kind={props.progress.kind} />
           ))}
         </tbody>
       </table>

@@ -1,4 +1,5 @@
-// A running job at a glance: the overall bar, bytes read of total, speed, time left, when it began, and the chart.
+// A running job at a glance: the overall bar, bytes read (by a restore: written) of total, speed, time left, when
+// it began, and the chart.
 import type { ReactNode } from 'react';
 import type { JobProgress } from '../../../../shared/model/job.js';
 import { progressPercent, shownFraction } from '../../components/progress-math.js';
@@ -27,7 +28,7 @@ export function JobProgressSummary(props: { progress: JobProgress }): ReactNode 
       <div className="job-progress-body">
         <dl className="job-facts">
           <div>
-            <dt>{p.read}</dt>
+            <dt>{progress.kind === 'restore' ? p.written : p.read}</dt>
             <dd>
               {fraction === null
                 ? m.formatBytes(progress.bytesDone)

@@ -8,7 +8,7 @@ import { ErrorNotice, LoadingNotice } from '../../components/Notices.js';
 import { useMessages } from '../../messages.js';
 import { useStores } from '../../stores/index.js';
 import { chosenPoint, pointGroups } from '../../stores/restore-wizard-store.js';
-import { StepSection } from './StepSection.js';
+import { StepError, StepSection, useEngineError } from './StepSection.js';
 
 function PointChoices(props: { problemId: string }): ReactNode {
   const m = useMessages();
@@ -80,6 +80,8 @@ export function PointStep(): ReactNode {
   );
   const setSearch = useStore(restoreWizard, (state) => state.setSearch);
   const loadPoints = useStore(restoreWizard, (state) => state.loadPoints);
+  // The engine could not read the chosen point (damaged, or gone from the repository) when checking the restore.
+  const engineError = useEngineError('point', null);
   const searchId = useId();
   const problemId = useId();
 
@@ -115,6 +117,7 @@ export function PointStep(): ReactNode {
           </p>
         </div>
       ) : null}
+      {engineError !== null ? <StepError title={w.point.pointRefused} error={engineError} /> : null}
       {status === 'error' && error !== null && points.length > 0 ? (
         <ErrorNotice title={w.point.loadFailed} error={error} onRetry={() => void loadPoints()} />
       ) : null}
