@@ -14,17 +14,16 @@
 // (support/source-hooks.ts).
 
 import './support/source-hooks.ts';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MiB, median, mibPerSecond, tool, waitForSocket } from './support/tools.ts';
 
 const { connectNbd } = await import('../electron/engine/nbd/index.js');
 
-const MiB = 1024 * 1024;
 const BLOCK = 4 * MiB;
 
 const { values } = parseArgs({
@@ -43,32 +42,7 @@ const repeat = Number(values.repeat);
 if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat must be a positive integer');
 const size = sizeMiB * MiB;
 
-function tool(command: string, args: readonly string[]): void {
-  const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}): ${result.stderr}`);
-}
-
-function mibPerSecond(bytes: number, ms: number): string {
-  return (bytes / MiB / (ms / 1000)).toFixed(0).padStart(6);
-}
-
-async function waitForSocket(path: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`qemu-nbd exited with ${child.exitCode}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ path });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error('qemu-nbd did not start listening');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const rate = (bytes: number, ms: number): string => mibPerSecond(bytes, ms).toFixed(0).padStart(6);
 
 const dir = mkdtempSync(join(tmpdir(), 'lifeboat-nbd-bench-'));
 let server: ChildProcess | null = null;
@@ -101,7 +75,7 @@ try {
 
   const socket = join(dir, 'nbd.sock');
   server = spawn('qemu-nbd', ['-t', '-e', '8', '-r', '-x', 'vda', '-k', socket, '-f', 'qcow2', image], { stdio: 'ignore' });
-  await waitForSocket(socket, server);
+  await waitForSocket(socket, server, 'qemu-nbd');
   const uri = `nbd+unix:///vda?socket=${socket}`;
 
   console.log(`image: ${sizeMiB} MiB qcow2, ${(randomBytes / MiB).toFixed(0)} MiB random data, ${((size - randomBytes) / MiB).toFixed(0)} MiB holes; qemu-nbd -r, unix socket`);
@@ -165,11 +139,8 @@ try {
   }
   console.log(`${'(MiB/s over the whole image)'.padEnd(60)} median    best  client CPU s (median)`);
   for (const run of runs) {
-    const sorted = [...run.times].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)] as number;
-    const best = sorted[0] as number;
-    const cpu = run.cpu.length > 0 ? ([...run.cpu].sort((a, b) => a - b)[Math.floor(run.cpu.length / 2)] as number) / 1000 : null;
-    console.log(`${run.label.padEnd(60)} ${mibPerSecond(size, median)}  ${mibPerSecond(size, best)}  ${cpu === null ? '' : cpu.toFixed(2)}`);
+    const cpu = run.cpu.length > 0 ? median(run.cpu) / 1000 : null;
+    console.log(`${run.label.padEnd(60)} ${rate(size, median(run.times))}  ${rate(size, Math.min(...run.times))}  ${cpu === null ? '' : cpu.toFixed(2)}`);
   }
   console.log(`client process peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (${(rssBefore / MiB).toFixed(0)} MiB before the client ran; 8 x 32 MiB requests in flight account for 256 MiB)`);
 

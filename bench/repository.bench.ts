@@ -7,18 +7,17 @@ import './support/source-hooks.ts';
 //   node bench/repository.bench.ts [--mib 256] [--concurrency 4] [--dir /mnt/nas/bench]
 //
 // --dir puts the scratch repository elsewhere (a NAS mount, another disk); it is removed afterwards.
-import { createCipheriv, createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { MiB, randomBytes } from './support/tools.ts';
 
 const { systemClock } = await import('../electron/engine/clock.js');
 const { createLogger } = await import('../electron/engine/logging/logger.js');
 const { Repository } = await import('../electron/engine/repository/index.js');
 
-const MiB = 1024 * 1024;
 const { values } = parseArgs({
   options: {
     mib: { type: 'string', default: '256' },
@@ -32,10 +31,6 @@ if (!Number.isInteger(totalMiB) || totalMiB < 4 || totalMiB % 4 !== 0) throw new
 if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('--concurrency must be a positive integer');
 
 const scratch = mkdtempSync(join(values.dir, 'lifeboat-bench-repository-'));
-
-function randomBytes(seed: string, length: number): Buffer {
-  return createCipheriv('aes-256-ctr', createHash('sha256').update(seed).digest(), Buffer.alloc(16)).update(Buffer.alloc(length));
-}
 
 function textBytes(seed: string, length: number): Buffer {
   const words = ['root ', 'var ', 'log ', 'kernel: ', 'eth0 ', 'up ', 'ok\n', '0000 ', 'ffff ', 'systemd[1]: ', 'Started ', 'session '];

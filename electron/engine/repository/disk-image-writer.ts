@@ -61,10 +61,11 @@ export class DiskImageWriter {
   /**
    * Stores the bytes of slot `index` (exactly lengthOf(index) of them). Resolves once the put has started, after
    * waiting for a free place when `concurrency` puts are in flight: awaiting each call is the backpressure. The
-   * bytes are kept until their put completes, so the caller must not reuse the buffer. A failed put fails the
-   * next write() and finish().
+   * bytes are kept until their put completes, so the caller must not reuse the buffer before `release` is called
+   * (once the put has succeeded or failed; never when write() itself throws). A failed put fails the next write()
+   * and finish().
    */
-  async write(index: number, bytes: Uint8Array): Promise<void> {
+  async write(index: number, bytes: Uint8Array, release?: () => void): Promise<void> {
     if (this.#finished) throw new Error('DiskImageWriter.write after finish');
     if (this.#failure !== null) throw this.#failure;
     if (!Number.isInteger(index) || index < 0 || index >= this.chunkCount) throw new RangeError(`chunk index ${index} is outside 0..${this.chunkCount - 1}`);
@@ -85,6 +86,7 @@ export class DiskImageWriter {
         },
       )
       .finally(() => {
+        release?.();
         this.#inFlight -= 1;
         // Everyone waiting re-checks: writers for a free place, finish() for none in flight.
         for (const wake of this.#waiters.splice(0)) wake();
