@@ -8,13 +8,12 @@
 // real libvirt lab. Every violation (the moderate and minor ones too, which do not fail) is printed with its
 // targets and written to test-output/e2e/accessibility.json.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { E2E_OUTPUT_DIR, launchChromium, screenshotPath } from '../support/browser.js';
-import { startServe, type ServeProcess } from '../support/headless.js';
+import { runCli, startServe, type ServeProcess } from '../support/headless.js';
 import { requireLab, type LabJson } from '../support/lab.js';
 import { makeTempDir } from '../support/temp.js';
 import { placement } from '../integration/restore/restore-lab.js';
@@ -29,14 +28,6 @@ const VIEWPORT = { width: 1280, height: 900 };
 const BACKUP_TIMEOUT_MS = 150_000;
 
 /** Runs the built `lifeboat` CLI on the data folder, as a user preparing it would; throws with its output on failure. */
-function lifeboat(dataDir: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [resolve('scripts/lifeboat.mjs'), ...args, '--data-dir', dataDir, '--json'], {
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  if (r.status !== 0) throw new Error(`lifeboat ${args.join(' ')} failed (${r.status}): ${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
 
 /** One axe violation, as much of it as the report needs. */
 interface Violation {
@@ -89,9 +80,9 @@ describe('accessibility in Chromium against the lab', () => {
     // The data folder, prepared from a shell: the lab cluster, a repository, and a backup of one VM so there are
     // restore points to show and to restore from. The keyboard test below starts a cluster backup, which gives
     // the Jobs view a job with its details (the CLI's backups run without one).
-    lifeboat(temp.dir, 'cluster', 'add-lab');
-    lifeboat(temp.dir, 'repo', 'init', join(temp.dir, 'repository'));
-    const backup = JSON.parse(lifeboat(temp.dir, 'backup', '--cluster', 'lab', '--vm', VM)) as { vm: string; ok: boolean }[];
+    runCli(temp.dir, 'cluster', 'add-lab');
+    runCli(temp.dir, 'repo', 'init', join(temp.dir, 'repository'));
+    const backup = JSON.parse(runCli(temp.dir, 'backup', '--cluster', 'lab', '--vm', VM)) as { vm: string; ok: boolean }[];
     expect(backup).toMatchObject([{ vm: VM, ok: true }]);
     serve = await startServe(temp.dir);
     chromium = await launchChromium();

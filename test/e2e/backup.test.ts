@@ -3,11 +3,10 @@
 // their checkboxes and "Back up selected (2)", and that job's details with its log. The built app in Chromium
 // against a real `lifeboat serve` on a fresh data folder, and the real libvirt lab (backups read over SSH).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../support/browser.js';
-import { startServe, type ServeProcess } from '../support/headless.js';
+import { runCli, startServe, type ServeProcess } from '../support/headless.js';
 import { requireLab, type LabJson } from '../support/lab.js';
 import { makeTempDir } from '../support/temp.js';
 
@@ -16,14 +15,6 @@ const BACKUP_TIMEOUT_MS = 150_000;
 const FINAL_STATES = ['Succeeded', 'Partly succeeded', 'Failed', 'Cancelled'];
 
 /** Runs the built `lifeboat` CLI on the data folder, as a user preparing it would; throws with its output on failure. */
-function lifeboat(dataDir: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [resolve('scripts/lifeboat.mjs'), ...args, '--data-dir', dataDir, '--json'], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (r.status !== 0) throw new Error(`lifeboat ${args.join(' ')} failed (${r.status}): ${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
 
 /**
  * Records every value each progress bar shows, by its label, from the moment the page loads: a lab backup is over
@@ -82,9 +73,9 @@ describe('backups in Chromium against the lab', () => {
     temp = makeTempDir('e2e-backup');
     // The data folder is prepared as a user would from a shell: the lab cluster (over SSH, add-lab's default and
     // what backups need: disk data travels through the SSH connection) and a new repository.
-    const cluster = JSON.parse(lifeboat(temp.dir, 'cluster', 'add-lab', '--transport', 'ssh')) as { hosts: { spec: { transport: string } }[] };
+    const cluster = JSON.parse(runCli(temp.dir, 'cluster', 'add-lab', '--transport', 'ssh')) as { hosts: { spec: { transport: string } }[] };
     expect(cluster.hosts.map((host) => host.spec.transport)).toEqual(lab.hosts.map(() => 'ssh'));
-    lifeboat(temp.dir, 'repo', 'init', join(temp.dir, 'repository'));
+    runCli(temp.dir, 'repo', 'init', join(temp.dir, 'repository'));
     serve = await startServe(temp.dir);
     chromium = await launchChromium();
     browser = chromium.browser;

@@ -3,11 +3,10 @@
 // and the result, to the VM running on the chosen host in the Clusters view, and by virsh on that host. The built
 // app in Chromium against a real `lifeboat serve` on a fresh data folder prepared with the CLI, and the real lab.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../support/browser.js';
-import { startServe, type ServeProcess } from '../support/headless.js';
+import { runCli, startServe, type ServeProcess } from '../support/headless.js';
 import { requireLab, virsh, type LabJson } from '../support/lab.js';
 import { makeTempDir } from '../support/temp.js';
 import { cleanRestoreTests, placement } from '../integration/restore/restore-lab.js';
@@ -18,14 +17,6 @@ const NAME = 'restoretest-e2e';
 const RESTORE_TIMEOUT_MS = 150_000;
 
 /** Runs the built `lifeboat` CLI on the data folder, as a user preparing it would; throws with its output on failure. */
-function lifeboat(dataDir: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [resolve('scripts/lifeboat.mjs'), ...args, '--data-dir', dataDir, '--json'], {
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  if (r.status !== 0) throw new Error(`lifeboat ${args.join(' ')} failed (${r.status}): ${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
 
 /**
  * Records, from the moment the page loads, every heading the wizard shows and every value its progress bars take:
@@ -76,10 +67,10 @@ describe('restoring a VM in Chromium against the lab', () => {
     temp = makeTempDir('e2e-restore');
     // The data folder is prepared from a shell: the lab cluster (over SSH, add-lab's default, which backups and
     // restores need), a new repository, and one backup of the VM to restore.
-    const cluster = JSON.parse(lifeboat(temp.dir, 'cluster', 'add-lab')) as { hosts: { spec: { transport: string } }[] };
+    const cluster = JSON.parse(runCli(temp.dir, 'cluster', 'add-lab')) as { hosts: { spec: { transport: string } }[] };
     expect(cluster.hosts.map((host) => host.spec.transport)).toEqual(lab.hosts.map(() => 'ssh'));
-    lifeboat(temp.dir, 'repo', 'init', join(temp.dir, 'repository'));
-    const backup = JSON.parse(lifeboat(temp.dir, 'backup', '--cluster', 'lab', '--vm', VM)) as { vm: string; ok: boolean; point?: string }[];
+    runCli(temp.dir, 'repo', 'init', join(temp.dir, 'repository'));
+    const backup = JSON.parse(runCli(temp.dir, 'backup', '--cluster', 'lab', '--vm', VM)) as { vm: string; ok: boolean; point?: string }[];
     expect(backup).toMatchObject([{ vm: VM, ok: true }]);
     pointId = backup[0]!.point!;
     serve = await startServe(temp.dir);

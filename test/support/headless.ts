@@ -1,5 +1,5 @@
 // Starts the real `lifeboat serve` (the package's bin, built output) as a child process, the way a user would.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 
@@ -44,4 +44,15 @@ export async function startServe(dataDir: string, extraArgs: string[] = []): Pro
       return exited;
     },
   };
+}
+
+/** Runs a `lifeboat` CLI command on a data folder (with --json) and returns its stdout; throws with its output on failure. */
+export function runCli(dataDir: string, ...args: string[]): string {
+  const r = spawnSync(process.execPath, [resolve('scripts/lifeboat.mjs'), ...args, '--data-dir', dataDir, '--json'], {
+    encoding: 'utf8',
+    // A backup of a lab VM from the CLI can take a while on a loaded machine.
+    timeout: 180_000,
+  });
+  if (r.status !== 0) throw new Error(`lifeboat ${args.join(' ')} failed (${r.status}): ${r.stdout}${r.stderr}`);
+  return r.stdout;
 }
