@@ -1,6 +1,7 @@
 // What every CLI command that needs the engine opens: a logger (file, plus the console for long-running
 // commands), the headless secret store and the engine itself, all on one data folder.
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../engine/clock.js';
@@ -54,6 +55,8 @@ export function openHeadlessRuntime(dataDir: string, options: HeadlessRuntimeOpt
     mode: 'headless',
     version: appVersion,
     runSchedules: options.runSchedules ?? false,
+    // Without a desktop there is no documents folder to ask for: the onboarding proposes a folder in the home.
+    userDocumentsDir: homedir(),
     // Headless mode has no desktop notifications: a job's end is a log line (on the console for `serve`).
     onJobEnded: (summary) =>
       logger.info(`job ended: ${summary.title}: ${summary.state}`, {

@@ -18,10 +18,14 @@ import { createLibvirtDriver } from './hypervisors/libvirt/libvirt-driver.js';
 import { createInventoryService, type InventoryService, type InventoryTimings } from './inventory/inventory-service.js';
 import { readRepositoryPath, readSettings, writeRepositoryPath, writeSettings } from './catalog/settings-table.js';
 import { backupVm, type BackupVmOptions, type BackupVmResult } from './backup/backup-vm.js';
-import type { Repository } from './repository/index.js';
+import { Repository } from './repository/index.js';
 import type { Clock } from './clock.js';
 import { domainErrorToIpc } from './ipc/domain-errors.js';
 import { createIpcRouter, type IpcRouter } from './ipc/router.js';
+import { DashboardService } from './dashboard/dashboard.js';
+import { markOnboardingCompleted, onboardingStatus } from './dashboard/onboarding.js';
+import { RepositoryFiguresCache } from './dashboard/repository-figures.js';
+import { checkRepositoryFolder, refusalToCreate } from './repository/repository-check.js';
 import { startBackupJob, type BackupJobRequest } from './jobs/backup-job.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { JobStore } from './jobs/job-store.js';
@@ -56,6 +60,11 @@ export interface EngineDeps {
   runSchedules?: boolean;
   /** Told when a job ends (the desktop shows a notification; headless mode logs a line). */
   onJobEnded?: (summary: JobSummary, progress: JobProgress) => void;
+  /**
+   * The user's documents folder (desktop: `app.getPath('documents')`) or home folder (headless): the onboarding
+   * proposes `<it>/Lifeboat Backups` for a new repository. Without it nothing is proposed.
+   */
+  userDocumentsDir?: string;
 }
 
 export interface Engine {
@@ -70,6 +79,9 @@ export interface Engine {
   backupVm(repository: Repository, vm: VmRef, options?: BackupVmOptions): Promise<BackupVmResult>;
   readonly jobs: JobRunner;
   readonly repository: RepositoryAccess;
+  readonly dashboard: DashboardService;
+  /** The cached walk behind the repository's size and dedup figures. */
+  readonly repositoryFigures: RepositoryFiguresCache;
   /** Queues a backup job of a cluster's VMs (all, or those named). */
   startBackup(request: BackupJobRequest): Promise<{ jobId: string; finished: Promise<JobSummary> }>;
   startVerify(): { jobId: string; finished: Promise<JobSummary> };
@@ -123,6 +135,17 @@ export function createEngine(deps: EngineDeps): Engine {
   if (interrupted.length > 0) logger.warn('jobs interrupted by the last stop marked failed', { jobs: interrupted });
   const points = new PointsIndex(catalog);
   const repository = new RepositoryAccess({ catalog, points, clock: deps.clock, logger: logger.child({ component: 'repository' }) });
+  const repositoryFigures = new RepositoryFiguresCache({
+    open: (path) => Repository.open(path, { clock: deps.clock, logger: logger.child({ component: 'repository' }), writer: false }),
+    clock: deps.clock,
+    logger: logger.child({ component: 'dashboard' }),
+    onUpdated: (figures) => router.publish('dashboard.changed', { figuresAt: figures.computedAt }),
+  });
+  /** The repository changed on disk (a job wrote or deleted, or another one was chosen): walk it again. */
+  const refreshFigures = (): void => {
+    const path = repository.path();
+    if (path !== null) void repositoryFigures.refresh(path);
+  };
   const retention = new RetentionStore(catalog);
   const schedules = new ScheduleStore(catalog, deps.clock);
   const jobs = new JobRunner({
@@ -133,7 +156,12 @@ export function createEngine(deps: EngineDeps): Engine {
     onProgress: (progress) => router.publish('jobs.progress', progress),
     onChanged: (summary) => router.publish('jobs.changed', summary),
     onEnded: (summary, progress) => {
-      if (summary.kind === 'backup' || summary.kind === 'prune') void repository.syncIndex().then(() => router.publish('points.changed', { clusterId: summary.clusterId }));
+      if (summary.kind === 'backup' || summary.kind === 'prune') {
+        void repository.syncIndex().then(() => {
+          router.publish('points.changed', { clusterId: summary.clusterId });
+          refreshFigures();
+        });
+      }
       deps.onJobEnded?.(summary, progress);
     },
   });
@@ -170,6 +198,15 @@ export function createEngine(deps: EngineDeps): Engine {
       request,
     );
   };
+  const dashboard = new DashboardService({
+    catalog,
+    clock: deps.clock,
+    inventory,
+    schedules,
+    repository,
+    figures: repositoryFigures,
+    activeJobs: () => jobs.active(),
+  });
   const restoreDeps: RestoreJobDeps = { runner: jobs, clusters, driver, inventory, repository, logger: logger.child({ component: 'restore' }) };
   const schedulerDeps: SchedulerDeps = {
     store: schedules,
@@ -227,10 +264,25 @@ export function createEngine(deps: EngineDeps): Engine {
       'restore.start': async (options, { signal }) => ({ jobId: (await startRestoreJob(restoreDeps, options, signal)).jobId }),
       'repository.get': () => repository.status(),
       'repository.use': async ({ path, create }) => {
+        if (create) {
+          const refusal = refusalToCreate(await checkRepositoryFolder(path, { clock: deps.clock, logger, currentPath: repository.path() }));
+          if (refusal) throw new IpcError(refusal.code, refusal.message, refusal.reason);
+        }
         const status = await repository.use(path, create);
         pointsChanged(null);
+        refreshFigures();
         return status;
       },
+      'repository.check': ({ path }) => checkRepositoryFolder(path, { clock: deps.clock, logger, currentPath: repository.path() }),
+      'onboarding.status': () => onboardingStatus(catalog, deps.userDocumentsDir ?? null),
+      'onboarding.complete': () => {
+        if (repository.path() === null) {
+          throw new IpcError('conflict', 'Choose or create a repository before finishing the first-run setup: backups need somewhere to go.', 'no_repository');
+        }
+        markOnboardingCompleted(catalog);
+        return onboardingStatus(catalog, deps.userDocumentsDir ?? null);
+      },
+      'dashboard.get': () => dashboard.get(),
       'retention.get': ({ clusterId }) => {
         clusters.get(clusterId);
         return retention.get(clusterId);
@@ -287,6 +339,8 @@ export function createEngine(deps: EngineDeps): Engine {
     backupVm: runBackupVm,
     jobs,
     repository,
+    dashboard,
+    repositoryFigures,
     startBackup,
     startVerify: () => startVerifyJob(maintenance),
     startPrune: () => startPruneJob(maintenance),
@@ -298,6 +352,7 @@ export function createEngine(deps: EngineDeps): Engine {
       closed = true;
       stopScheduler();
       await jobs.close();
+      await repositoryFigures.close();
       router.close();
       await inventory.close();
       catalog.close();

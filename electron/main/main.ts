@@ -73,6 +73,16 @@ function createDesktopLogger(dataDir: string): { logger: Logger; logFile: string
   return { logger: createLogger([sink], { minLevel: logLevelFromEnv() }), logFile };
 }
 
+/** Where the onboarding proposes a new repository: in the user's documents folder, or the home folder without one. */
+function documentsFolder(): string {
+  try {
+    return app.getPath('documents');
+  } catch {
+    // Some Linux desktops define no documents folder; Electron throws rather than answer.
+    return app.getPath('home');
+  }
+}
+
 function start(): void {
   // The one place the data folder is chosen: the engine, secrets, logs and window state all live below it.
   const userData = app.getPath('userData');
@@ -300,6 +310,7 @@ function start(): void {
           mode: 'desktop',
           version: app.getVersion(),
           runSchedules: true,
+          userDocumentsDir: documentsFolder(),
           onJobEnded: (summary) => {
             if (!engine || !readSettings(engine.catalog).notifyOnJobEnd || !Notification.isSupported()) return;
             new Notification(describeJobEnd(summary)).show();

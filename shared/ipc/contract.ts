@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { defineContract, defineMethod, defineTopic } from './contract-kit.js';
 import { appInfoSchema } from '../model/app-info.js';
+import { dashboardSchema } from '../model/dashboard.js';
+import { onboardingStatusSchema } from '../model/onboarding.js';
 import {
   clusterIdSchema,
   clusterNameSchema,
@@ -15,7 +17,7 @@ import {
 import { clusterInventorySchema, vmUuidSchema } from '../model/inventory.js';
 import { jobDetailSchema, jobIdSchema, jobProgressSchema, jobSummarySchema } from '../model/job.js';
 import { pointIdSchema, pointListSchema, pointSummarySchema } from '../model/point.js';
-import { repositoryPathSchema, repositoryStatusSchema } from '../model/repository.js';
+import { repositoryCheckSchema, repositoryPathSchema, repositoryStatusSchema } from '../model/repository.js';
 import { restoreOptionsSchema, restorePlanSchema, restoreTargetsSchema } from '../model/restore.js';
 import { retentionDecisionSchema, retentionPolicySchema } from '../model/retention.js';
 import { clusterScheduleSchema, scheduleSchema } from '../model/schedule.js';
@@ -135,9 +137,31 @@ export const appContract = defineContract({
     }),
     'repository.use': defineMethod({
       summary:
-        'Makes a folder the repository: opens the one there (rebuilding the point list from its manifests), or with `create` makes a new one in an empty folder.',
+        'Makes a folder the repository: opens the one there (rebuilding the point list from its manifests), or with `create` makes a new one in an empty or missing folder (refused, with the reason of repository.check, where that check says no).',
       params: z.object({ path: repositoryPathSchema, create: z.boolean().default(false) }).strict(),
       result: repositoryStatusSchema,
+    }),
+    'repository.check': defineMethod({
+      summary:
+        'Says what choosing a folder as the repository would do (open, create, or refuse and why), its free space, and whether Lifeboat can write there. Changes nothing.',
+      params: z.object({ path: repositoryPathSchema }).strict(),
+      result: repositoryCheckSchema,
+    }),
+    'onboarding.status': defineMethod({
+      summary: 'Whether the first-run onboarding is done, what is set up, and the folder proposed for a new repository.',
+      params: noParams,
+      result: onboardingStatusSchema,
+    }),
+    'onboarding.complete': defineMethod({
+      summary: 'Marks the onboarding done (a repository must be set up; the first cluster may be skipped).',
+      params: noParams,
+      result: onboardingStatusSchema,
+    }),
+    'dashboard.get': defineMethod({
+      summary:
+        "Per cluster: hosts, VM count, next scheduled run, and per VM its newest point, last attempt, age and whether it is stale; the repository's size, referenced bytes, dedup ratio and free space.",
+      params: noParams,
+      result: dashboardSchema,
     }),
     'retention.get': defineMethod({
       summary: "A cluster's retention policy and the VMs that override it.",
@@ -211,6 +235,12 @@ export const appContract = defineContract({
       summary: 'Restore points of a cluster were added or pruned.',
       filter: z.object({}).strict(),
       payload: z.object({ clusterId: clusterIdSchema.nullable() }),
+      matches: () => true,
+    }),
+    'dashboard.changed': defineTopic({
+      summary: "The repository's figures were walked again (after a backup, prune or GC, or another repository): fetch dashboard.get.",
+      filter: z.object({}).strict(),
+      payload: z.object({ figuresAt: z.string() }),
       matches: () => true,
     }),
     'settings.changed': defineTopic({

@@ -61,6 +61,11 @@ export interface RepositoryInitOptions extends RepositoryOpenOptions {
 const FOREIGN_OK = new Set(['lost+found', '.DS_Store', 'Thumbs.db', 'desktop.ini', '$RECYCLE.BIN', 'System Volume Information', '#recycle', '@eaDir', '.snapshot']);
 const SKELETON = new Set([CHUNKS_DIR, POINTS_DIR, LOCKS_DIR, TMP_DIR, PRUNES_LOG]);
 
+/** The names in a folder that make `init` refuse it: anything but OS and NAS litter and an interrupted init's own. */
+export function namesRefusedByInit(names: readonly string[]): string[] {
+  return names.filter((name) => !SKELETON.has(name) && !FOREIGN_OK.has(name) && !name.startsWith(TEMP_PREFIX) && !name.startsWith('.Trash-'));
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -138,7 +143,7 @@ export class Repository {
     const refuseIfUsed = async (): Promise<void> => {
       const names = await readdir(root);
       if (names.includes(CONFIG_FILE)) throw new RepositoryInitError(root, 'it already is a Lifeboat repository');
-      const foreign = names.filter((name) => !SKELETON.has(name) && !FOREIGN_OK.has(name) && !name.startsWith(TEMP_PREFIX) && !name.startsWith('.Trash-'));
+      const foreign = namesRefusedByInit(names);
       if (foreign.length > 0) throw new RepositoryInitError(root, `the folder is not empty (it holds ${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''})`);
     };
     await refuseIfUsed();

@@ -26,6 +26,7 @@ function fakeEvent(): FakeEvent {
 
 export interface Recorder {
   userData: string;
+  documents: string;
   workAreas: Rect[];
   schemes: unknown[];
   protocolHandlers: Map<string, (request: Request) => Promise<Response>>;
@@ -41,6 +42,7 @@ export interface Recorder {
 
 export const recorder: Recorder = {
   userData: '',
+  documents: '',
   workAreas: [{ x: 0, y: 0, width: 1920, height: 1080 }],
   schemes: [],
   protocolHandlers: new Map(),
@@ -76,8 +78,9 @@ class FakeApp extends EventEmitter {
   readonly isPackaged = false;
   private ready = false;
   getPath(name: string): string {
-    if (name !== 'userData') throw new Error(`main.ts should only ask for userData, not ${name}`);
-    return recorder.userData;
+    if (name === 'userData') return recorder.userData;
+    if (name === 'documents') return recorder.documents;
+    throw new Error(`main.ts should only ask for userData and documents, not ${name}`);
   }
   getVersion(): string {
     return '0.1.0-test';

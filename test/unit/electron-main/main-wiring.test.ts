@@ -40,6 +40,7 @@ describe('electron/main/main.ts wiring', () => {
   beforeAll(async () => {
     temp = makeTempDir('desktop-main');
     recorder.userData = join(temp.dir, 'userData');
+    recorder.documents = join(temp.dir, 'Documents');
     paths.rendererDir = join(temp.dir, 'renderer');
     paths.preloadFile = join(temp.dir, 'preload.cjs');
     mkdirSync(paths.rendererDir, { recursive: true });
@@ -110,6 +111,11 @@ describe('electron/main/main.ts wiring', () => {
       ok: true,
       result: { mode: 'desktop', version: '0.1.0-test', dataDir: recorder.userData },
     });
+
+    // The onboarding proposes the repository in the documents folder Electron names.
+    sendFrom(win.webContents, PAGE, { t: 'call', id: 'ok-2', method: 'onboarding.status', params: {} });
+    await until('the onboarding answer', () => answerTo(win.webContents, 'ok-2') !== undefined);
+    expect(answerTo(win.webContents, 'ok-2')).toMatchObject({ ok: true, result: { proposedRepositoryPath: join(recorder.documents, 'Lifeboat Backups') } });
 
     const stranger = { id: 9999, send: vi.fn(), isDestroyed: () => false, once: () => undefined };
     sendFrom(stranger, PAGE, { t: 'call', id: 'stranger', method: 'app.getInfo', params: {} });
