@@ -21,6 +21,8 @@ export interface CommandContext {
   values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
   dataDir: string;
+  /** --secrets-passphrase-file: where the secrets passphrase is, when given on the command line. */
+  secretsPassphraseFile: string | undefined;
   json: boolean;
   io: CliIo;
   /** Resolves when the user asks the process to stop (SIGINT, SIGTERM). */

@@ -12,8 +12,11 @@ import { clusterCommand } from './commands/cluster.js';
 import { infoCommand } from './commands/info.js';
 import { runScheduledCommand, verifyCommand } from './commands/jobs.js';
 import { inventoryCommand } from './commands/inventory.js';
+import { secretsCommand } from './commands/secrets.js';
 import { serveCommand } from './commands/serve.js';
 import { appVersion } from './runtime.js';
+import { PASSPHRASE_FILE_FLAG } from './secrets-passphrase.js';
+import { SecretStoreError } from '../engine/secrets/secret-store.js';
 
 export const COMMANDS: readonly Command[] = [
   serveCommand,
@@ -26,17 +29,22 @@ export const COMMANDS: readonly Command[] = [
   restoreCommand,
   verifyCommand,
   runScheduledCommand,
+  secretsCommand,
   infoCommand,
 ];
 
 const GLOBAL_OPTIONS = {
   'data-dir': { type: 'string' },
+  [PASSPHRASE_FILE_FLAG]: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 const GLOBAL_HELP = [
   '--data-dir DIR  the data folder (catalog, logs, secrets); default: the desktop app\'s, or $LIFEBOAT_DATA_DIR',
+  '--secrets-passphrase-file PATH',
+  '                the secrets passphrase, on the first line of this file (or $LIFEBOAT_SECRETS_PASSPHRASE_FILE);',
+  '                asked for only when a stored password or passphrase is needed (docs/USER-GUIDE.md)',
   '--json          machine-readable output on stdout',
   '-h, --help      this help',
 ];
@@ -140,12 +148,17 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     return report(new CliError('invalid_argument', '--data-dir needs a folder path', 2));
   }
   const dataDir = resolve(dataDirArg ?? defaultDataDir());
+  const passphraseFileArg = parsed.values[PASSPHRASE_FILE_FLAG];
+  if (passphraseFileArg !== undefined && passphraseFileArg.trim() === '') {
+    return report(new CliError('invalid_argument', `--${PASSPHRASE_FILE_FLAG} needs a file path`, 2));
+  }
   const stop = stopSignal();
   try {
     return await command.run({
       values: parsed.values as Record<string, string | boolean | string[] | undefined>,
       positionals: parsed.positionals,
       dataDir,
+      secretsPassphraseFile: passphraseFileArg === undefined ? undefined : resolve(passphraseFileArg),
       json,
       io,
       get stopRequested() {
@@ -155,6 +168,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
   } catch (error) {
     if (error instanceof CliError) return report(error);
     if (error instanceof CatalogError) return report(new CliError(error.code, error.message));
+    if (error instanceof SecretStoreError) return report(new CliError(error.reason ?? error.code, error.message));
     const detail = error instanceof Error ? error.message : String(error);
     return report(new CliError('internal', `${command.name} failed: ${detail}`));
   } finally {

@@ -1,5 +1,6 @@
 // What every CLI command that needs the engine opens: a logger (file, plus the console for long-running
-// commands), the headless secret store and the engine itself, all on one data folder.
+// commands), the headless secret store (passphrase-protected, asked for only when a secret is needed) and the
+// engine itself, all on one data folder.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -9,7 +10,9 @@ import { createEngine, type Engine } from '../engine/engine.js';
 import { createJsonFileSink } from '../engine/logging/file-sink.js';
 import { createLogger, formatLogLine, type Logger, type LogSink } from '../engine/logging/logger.js';
 import { dataDirLayout } from '../engine/paths.js';
-import { createFileSecretStore, createKeyFileCipher } from '../engine/secrets/secret-store.js';
+import { createHeadlessSecretStore, type HeadlessSecretStore } from '../engine/secrets/headless-secret-store.js';
+import { detectOsPassphraseStore } from '../engine/secrets/os-passphrase-store.js';
+import { createCliPassphraseProvider } from './secrets-passphrase.js';
 
 /** The project root: this file is at dist/electron/cli/ once built, electron/cli/ in tests. */
 export const projectRoot = (() => {
@@ -32,12 +35,15 @@ export const rendererDir = resolve(projectRoot, 'dist', 'renderer');
 export interface HeadlessRuntime {
   engine: Engine;
   logger: Logger;
+  secrets: HeadlessSecretStore;
 }
 
 export interface HeadlessRuntimeOptions {
   console?: (line: string) => void;
   /** Run due backup schedules while the runtime lives (`serve`). */
   runSchedules?: boolean;
+  /** --secrets-passphrase-file, when given. */
+  secretsPassphraseFile?: string | undefined;
 }
 
 export function openHeadlessRuntime(dataDir: string, options: HeadlessRuntimeOptions = {}): HeadlessRuntime {
@@ -46,7 +52,19 @@ export function openHeadlessRuntime(dataDir: string, options: HeadlessRuntimeOpt
   const toConsole = options.console;
   if (toConsole) sinks.push((record) => toConsole(formatLogLine(record)));
   const logger = createLogger(sinks, { minLevel: process.env['LIFEBOAT_LOG_LEVEL'] === 'debug' ? 'debug' : 'info' });
-  const secrets = createFileSecretStore(layout.secretsFile, createKeyFileCipher(layout.secretKeyFile));
+  const secrets = createHeadlessSecretStore({
+    file: layout.secretsFile,
+    legacyKeyFile: layout.secretKeyFile,
+    logger,
+    passphrase: createCliPassphraseProvider({
+      dataDir,
+      flagFile: options.secretsPassphraseFile,
+      env: process.env,
+      osStore: detectOsPassphraseStore(dataDir),
+      terminal: process.stdin.isTTY ? { input: process.stdin, output: process.stderr } : null,
+      logger,
+    }),
+  });
   const engine = createEngine({
     dataDir,
     logger,
@@ -67,5 +85,5 @@ export function openHeadlessRuntime(dataDir: string, options: HeadlessRuntimeOpt
         items: summary.itemCount,
       }),
   });
-  return { engine, logger };
+  return { engine, logger, secrets };
 }

@@ -14,7 +14,7 @@ export const repoOption = { repo: { type: 'string' } } as const;
 export const repoHelp = '--repo PATH     the repository (default: the one set up with `lifeboat repo init`)';
 
 export async function withRuntime<T>(context: CommandContext, work: (engine: Engine, logger: Logger) => Promise<T>): Promise<T> {
-  const { engine, logger } = openHeadlessRuntime(context.dataDir);
+  const { engine, logger } = openHeadlessRuntime(context.dataDir, { secretsPassphraseFile: context.secretsPassphraseFile });
   try {
     return await work(engine, logger);
   } catch (error) {

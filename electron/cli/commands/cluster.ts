@@ -7,7 +7,7 @@ import { LAB_TRANSPORTS, labDir, labHostInputs, readLabDescription, type LabDesc
 import { openHeadlessRuntime } from '../runtime.js';
 
 async function withEngine<T>(context: CommandContext, work: (engine: Engine) => Promise<T>): Promise<T> {
-  const { engine } = openHeadlessRuntime(context.dataDir);
+  const { engine } = openHeadlessRuntime(context.dataDir, { secretsPassphraseFile: context.secretsPassphraseFile });
   try {
     return await work(engine);
   } finally {

@@ -7,8 +7,8 @@ export const infoCommand: Command = {
   usage: 'lifeboat info [--data-dir DIR] [--json]',
   options: {},
   optionHelp: [],
-  async run({ dataDir, json, io }) {
-    const { engine } = openHeadlessRuntime(dataDir);
+  async run({ dataDir, json, io, secretsPassphraseFile }) {
+    const { engine } = openHeadlessRuntime(dataDir, { secretsPassphraseFile });
     try {
       const info = engine.info;
       if (json) io.stdout(JSON.stringify(info));

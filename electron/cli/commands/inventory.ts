@@ -36,8 +36,8 @@ export const inventoryCommand: Command = {
   usage: 'lifeboat inventory [--cluster NAME] [--data-dir DIR] [--json]',
   options: { cluster: { type: 'string' } },
   optionHelp: ['--cluster NAME  only this cluster (default: all)'],
-  async run({ values, dataDir, json, io }) {
-    const { engine } = openHeadlessRuntime(dataDir);
+  async run({ values, dataDir, json, io, secretsPassphraseFile }) {
+    const { engine } = openHeadlessRuntime(dataDir, { secretsPassphraseFile });
     try {
       const name = values['cluster'] as string | undefined;
       const clusters = name === undefined ? engine.clusters.list() : [engine.clusters.findByName(name)];

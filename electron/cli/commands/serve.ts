@@ -36,9 +36,13 @@ export const serveCommand: Command = {
     '--port N      port on 127.0.0.1 (default 0: a free one)',
     '--open        open the app in the system browser',
   ],
-  async run({ values, dataDir, json, io, stopRequested }) {
+  async run({ values, dataDir, json, io, stopRequested, secretsPassphraseFile }) {
     const port = parsePort(values['port']);
-    const { engine, logger } = openHeadlessRuntime(dataDir, { runSchedules: true, ...(json ? {} : { console: (line: string) => io.stderr(line) }) });
+    const { engine, logger } = openHeadlessRuntime(dataDir, {
+      runSchedules: true,
+      secretsPassphraseFile,
+      ...(json ? {} : { console: (line: string) => io.stderr(line) }),
+    });
     let server;
     try {
       server = await startHeadlessServer({ engine, port, rendererDir, logger });

@@ -113,7 +113,8 @@ export function createClusterStore(catalog: Catalog, secrets: SecretStore, clock
   const allHostIds = (db.prepare('SELECT id FROM cluster_hosts').all() as { id: string }[]).map((r) => r.id);
   const ready = Promise.all(
     allHostIds.map(async (id) => {
-      if ((await secrets.get(secretName(id)).catch(() => null)) !== null) withSecret.add(id);
+      // `has` needs no key: starting the engine never asks for the headless secrets passphrase.
+      if (await secrets.has(secretName(id)).catch(() => false)) withSecret.add(id);
     }),
   );
 

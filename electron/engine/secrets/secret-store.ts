@@ -1,15 +1,19 @@
 // Secrets (SSH passwords, key passphrases, repository passphrases) live only here: encrypted at rest, never in the
-// catalog, logs or IPC events. The cipher is the platform's: Electron's safeStorage in the desktop app (OS keychain,
-// DPAPI, libsecret), a key file readable only by the user in headless mode.
+// catalog, logs or IPC events. The desktop app seals them with Electron's safeStorage (OS keychain, DPAPI,
+// libsecret) through createFileSecretStore; headless mode protects them with a passphrase
+// (headless-secret-store.ts), and still reads the key-file stores older versions made.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { IpcError } from '../../../shared/ipc/errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { rememberSecret } from '../logging/known-secrets.js';
 
 export interface SecretStore {
   get(name: string): Promise<string | null>;
+  /** Whether a secret is stored under `name`; needs no key or passphrase. */
+  has(name: string): Promise<boolean>;
   set(name: string, value: string): Promise<void>;
   delete(name: string): Promise<void>;
 }
@@ -21,15 +25,41 @@ export interface SecretCipher {
   decrypt(sealed: Uint8Array): Promise<string>;
 }
 
-const storeFileSchema = z.object({
-  format: z.literal('lifeboat-secrets'),
+/**
+ * Why secrets cannot be used right now (no passphrase given, a wrong one, a file that can't be read). Crosses IPC
+ * as `unavailable` with the reason; the CLI reports it as that reason and the message, which says what to do.
+ */
+export class SecretStoreError extends IpcError {
+  constructor(
+    reason: 'secrets_locked' | 'secrets_passphrase_wrong' | 'secrets_passphrase_too_short' | 'secrets_unreadable',
+    message: string,
+  ) {
+    super('unavailable', message, reason);
+    this.name = 'SecretStoreError';
+  }
+}
+
+export const SECRETS_FORMAT = 'lifeboat-secrets';
+
+/** Version 1: values sealed by a SecretCipher (safeStorage, or the key file of older headless versions). */
+export const keyFileStoreSchema = z.object({
+  format: z.literal(SECRETS_FORMAT),
   version: z.literal(1),
   secrets: z.record(z.string(), z.string()),
 });
 
+/** The parsed JSON, or null when it is not JSON. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 const SECRET_NAME = /^[a-z0-9][a-z0-9._:-]{0,199}$/i;
 
-function checkName(name: string): void {
+export function checkSecretName(name: string): void {
   if (!SECRET_NAME.test(name)) throw new Error(`invalid secret name: ${JSON.stringify(name.slice(0, 40))}`);
 }
 
@@ -53,25 +83,36 @@ export function createFileSecretStore(file: string, cipher: SecretCipher): Secre
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
       throw error;
     }
-    const parsed = storeFileSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new Error(`secret store ${file} is not a Lifeboat secret file (version 1)`);
+    const parsed = keyFileStoreSchema.safeParse(parseJson(text));
+    if (!parsed.success) {
+      const version = (parseJson(text) as { version?: unknown } | null)?.version;
+      if (version === 2) {
+        throw new SecretStoreError('secrets_unreadable', `the secrets in ${file} are protected by a headless-mode passphrase; the desktop app cannot read them`);
+      }
+      throw new SecretStoreError('secrets_unreadable', `secret store ${file} is not a Lifeboat secret file (version 1)`);
+    }
     return parsed.data.secrets;
   };
   const save = async (secrets: Record<string, string>): Promise<void> => {
     await mkdir(dirname(file), { recursive: true });
-    await writeFileAtomic(file, JSON.stringify({ format: 'lifeboat-secrets', version: 1, secrets }, null, 2), { mode: 0o600 });
+    await writeFileAtomic(file, JSON.stringify({ format: SECRETS_FORMAT, version: 1, secrets }, null, 2), { mode: 0o600 });
   };
   return {
     async get(name) {
-      checkName(name);
-      const sealed = (await load())[name];
+      checkSecretName(name);
+      const secrets = await load();
+      const sealed = Object.hasOwn(secrets, name) ? secrets[name] : undefined;
       if (sealed === undefined) return null;
       const value = await cipher.decrypt(Buffer.from(sealed, 'base64'));
       rememberSecret(value);
       return value;
     },
+    async has(name) {
+      checkSecretName(name);
+      return Object.hasOwn(await load(), name);
+    },
     async set(name, value) {
-      checkName(name);
+      checkSecretName(name);
       rememberSecret(value);
       return serialize(async () => {
         const secrets = await load();
@@ -80,10 +121,10 @@ export function createFileSecretStore(file: string, cipher: SecretCipher): Secre
       });
     },
     async delete(name) {
-      checkName(name);
+      checkSecretName(name);
       return serialize(async () => {
         const secrets = await load();
-        if (!(name in secrets)) return;
+        if (!Object.hasOwn(secrets, name)) return;
         delete secrets[name];
         await save(secrets);
       });
@@ -96,8 +137,9 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /**
- * AES-256-GCM with a random key kept in a file only the user can read (created on first use). Used in headless
- * mode, where no OS keychain is at hand; the desktop app uses safeStorage instead.
+ * AES-256-GCM with a random key kept in a file only the user can read (created on first use), next to the
+ * secrets: anyone who copies the data folder has both. What headless mode used before passphrases; it is kept
+ * for data folders that still have such a key and get no passphrase (headless-secret-store.ts), and for tests.
  */
 export function createKeyFileCipher(keyFile: string): SecretCipher {
   let key: Promise<Buffer> | null = null;
