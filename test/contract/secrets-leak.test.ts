@@ -3,7 +3,9 @@
 // a backup — with a driver that echoes them in its errors and logs, as a careless library would. Afterwards no
 // marker may be found in the catalog (and its -wal/-shm), the log files, the repository, any IPC message either
 // client received, or the engine's log records; the stored ones are in the secrets file, sealed, and only there.
-// Passwords inside URLs are masked too, by pattern, even when the engine never learnt them as secrets.
+// Passwords inside URLs are masked too, by pattern, even when the engine never learnt them as secrets. The secret
+// store is headless mode's, given its passphrase (a marker too) the way a cron job does, in
+// LIFEBOAT_SECRETS_PASSPHRASE: the passphrase is found nowhere, not even in the secrets file.
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -22,7 +24,9 @@ import { createLibvirtDriver } from '../../electron/engine/hypervisors/libvirt/l
 import { createJsonFileSink } from '../../electron/engine/logging/file-sink.js';
 import { createLogger, type LogRecord } from '../../electron/engine/logging/logger.js';
 import { dataDirLayout } from '../../electron/engine/paths.js';
-import { createFileSecretStore, createKeyFileCipher } from '../../electron/engine/secrets/secret-store.js';
+import { createCliPassphraseProvider } from '../../electron/cli/secrets-passphrase.js';
+import { createHeadlessSecretStore } from '../../electron/engine/secrets/headless-secret-store.js';
+import { passphraseHeaderSchema, unlockPassphraseKey } from '../../electron/engine/secrets/passphrase-cipher.js';
 import { ScriptedDriver, scriptedVm } from '../support/fake-driver.js';
 import { makeTempDir } from '../support/temp.js';
 import { ALL_TRANSPORTS, type TransportHarness } from './transports.js';
@@ -42,7 +46,9 @@ const SECRETS = {
 };
 /** Never a secret field: only ever the password part of a URL in an error. The URL pattern alone must catch it. */
 const URL_PASSWORD = `LBK-urlpw-${tag}`;
-const ALL_MARKERS = [...Object.values(SECRETS), URL_PASSWORD];
+/** The secrets passphrase: it opens the secrets file and goes nowhere else. */
+const SECRETS_PASSPHRASE = `LBK-secrets-passphrase-${tag}`;
+const ALL_MARKERS = [...Object.values(SECRETS), URL_PASSWORD, SECRETS_PASSPHRASE];
 
 /** The forms a marker takes when written out: as is, inside JSON, in a URL, and what SQLite or a log could hold. */
 function formsOf(marker: string): string[] {
@@ -157,7 +163,20 @@ describe.each(ALL_TRANSPORTS)('secrets never leak, over the $name transport', (k
       dataDir,
       logger,
       clock: systemClock,
-      secrets: createFileSecretStore(layout.secretsFile, createKeyFileCipher(layout.secretKeyFile)),
+      secrets: createHeadlessSecretStore({
+        file: layout.secretsFile,
+        legacyKeyFile: layout.secretKeyFile,
+        logger,
+        // Test strength, for speed: the production parameters are asserted in the unit tests.
+        scrypt: { N: 2 ** 10, r: 8, p: 1 },
+        passphrase: createCliPassphraseProvider({
+          dataDir,
+          env: { LIFEBOAT_SECRETS_PASSPHRASE: SECRETS_PASSPHRASE },
+          osStore: null,
+          terminal: null,
+          logger,
+        }),
+      }),
       mode: 'headless',
       version: 'test',
       hypervisorDriver: driver,
@@ -294,9 +313,9 @@ describe.each(ALL_TRANSPORTS)('secrets never leak, over the $name transport', (k
     // The secrets file holds exactly the stored secrets, sealed: no marker in plain text, each one decrypts back.
     const secretsText = readFileSync(layout.secretsFile, 'utf8');
     expect(findMarkers(secretsText)).toEqual([]);
-    const cipher = createKeyFileCipher(layout.secretKeyFile);
-    const sealed = (JSON.parse(secretsText) as { secrets: Record<string, string> }).secrets;
-    const stored = await Promise.all(Object.values(sealed).map((value) => cipher.decrypt(Buffer.from(value, 'base64'))));
+    const doc = JSON.parse(secretsText) as { secrets: Record<string, string> };
+    const key = await unlockPassphraseKey(SECRETS_PASSPHRASE, passphraseHeaderSchema.parse(doc));
+    const stored = Object.entries(doc.secrets).map(([name, value]) => key!.openValue(name, value));
     expect(stored.sort()).toEqual([SECRETS.keyPassphrase, SECRETS.updatedPassword, SECRETS.addedLater].sort());
 
     await actor.call('app.getInfo', {});

@@ -3,6 +3,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 
+/**
+ * The secrets passphrase every CLI started here gets, in LIFEBOAT_SECRETS_PASSPHRASE as a cron job would give it:
+ * a test that stores a password or key passphrase through the CLI or the served app has one; the others never
+ * use it (the passphrase is asked for only when a secret is read or written).
+ */
+export const TEST_SECRETS_PASSPHRASE = 'lifeboat-test-secrets-passphrase';
+const cliEnv = (): NodeJS.ProcessEnv => ({ ...process.env, LIFEBOAT_SECRETS_PASSPHRASE: TEST_SECRETS_PASSPHRASE });
+
 export interface ServeProcess {
   url: string;
   port: number;
@@ -18,6 +26,7 @@ export async function startServe(dataDir: string, extraArgs: string[] = []): Pro
   const bin = resolve('scripts/lifeboat.mjs');
   const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--json', '--data-dir', dataDir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: cliEnv(),
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -50,6 +59,7 @@ export async function startServe(dataDir: string, extraArgs: string[] = []): Pro
 export function runCli(dataDir: string, ...args: string[]): string {
   const r = spawnSync(process.execPath, [resolve('scripts/lifeboat.mjs'), ...args, '--data-dir', dataDir, '--json'], {
     encoding: 'utf8',
+    env: cliEnv(),
     // A backup of a lab VM from the CLI can take a while on a loaded machine.
     timeout: 180_000,
   });
