@@ -2,12 +2,13 @@
 // the connection to the engine is lost the whole frame gives way to the connection screen, since nothing in it
 // can work without the engine.
 import { useEffect, useRef, useState, type MouseEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { ConnectionErrorScreen } from './components/ConnectionErrorScreen.js';
 import { ClustersIcon, JobsIcon, LifebuoyIcon, RestorePointsIcon, SettingsIcon } from './components/Icons.js';
 import { StatusRegion } from './components/StatusRegion.js';
 import { FocusHeadingOnMount } from './components/ViewHeading.js';
-import { useMessages } from './messages.js';
+import { useLanguageSetting } from './i18n/document-language.js';
 import { useStores } from './stores/index.js';
 import { hashFor, VIEWS, type Route, type ViewName } from './stores/navigation-store.js';
 import { useDocumentTheme } from './theme.js';
@@ -42,9 +43,9 @@ function CurrentView(props: { route: Route }): ReactNode {
 }
 
 function MainNavigation(props: { route: Route }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['common', 'restore']);
   return (
-    <nav className="app-nav" aria-label={m.app.navigationLabel}>
+    <nav className="app-nav" aria-label={t('common:navigationLabel')}>
       <ul>
         {VIEWS.map((view) => {
           const Icon = NAV_ICONS[view];
@@ -54,7 +55,7 @@ function MainNavigation(props: { route: Route }): ReactNode {
             <li key={view}>
               <a className="nav-link" href={hashFor({ view })} aria-current={current ? 'page' : undefined}>
                 <Icon />
-                <span>{m.views[view]}</span>
+                <span>{t(`common:views.${view}`)}</span>
               </a>
             </li>
           );
@@ -65,7 +66,7 @@ function MainNavigation(props: { route: Route }): ReactNode {
 }
 
 function SkipLink(): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['common', 'restore']);
   // The hash belongs to the router, so the link moves focus itself instead of changing the URL to `#main-content`.
   const onClick = (event: MouseEvent<HTMLAnchorElement>): void => {
     event.preventDefault();
@@ -73,13 +74,13 @@ function SkipLink(): ReactNode {
   };
   return (
     <a className="skip-link" href={`#${MAIN_ID}`} onClick={onClick}>
-      {m.app.skipToMain}
+      {t('common:skipToMain')}
     </a>
   );
 }
 
 function AppFrame(): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['common', 'restore']);
   const { navigation } = useStores();
   const route = useStore(navigation, (state) => state.route);
   // Focus goes to a view's heading once the user has moved to another view (not on the first one, and not when
@@ -89,15 +90,15 @@ function AppFrame(): ReactNode {
   if (!movedOn && route.view !== firstView) setMovedOn(true);
 
   useEffect(() => {
-    document.title = m.app.documentTitle(route.view === 'restore' ? m.restoreWizard.title : m.views[route.view]);
-  }, [m, route.view]);
+    document.title = t('common:documentTitle', { view: route.view === 'restore' ? t('restore:title') : t(`common:views.${route.view}`) });
+  }, [t, route.view]);
 
   return (
     <div className="app">
       <SkipLink />
       <header className="app-header">
         <LifebuoyIcon className="app-logo" />
-        <span className="app-name">{m.app.name}</span>
+        <span className="app-name">{t('common:appName')}</span>
       </header>
       <MainNavigation route={route} />
       <main className="app-main" id={MAIN_ID} tabIndex={-1}>
@@ -116,6 +117,7 @@ export function App(): ReactNode {
   const connection = useStore(app, (state) => state.connection);
   const transport = useStore(app, (state) => state.transport);
   useDocumentTheme();
+  useLanguageSetting();
 
   if (connection.state === 'lost') {
     return <ConnectionErrorScreen problem={{ kind: 'lost', transport, error: connection.error, at: connection.at }} />;

@@ -2,7 +2,8 @@
 // connection closed. It says what happened in plain words, what to do, and gives the technical detail as text
 // that can be copied into a support request. It needs no store, since it is also shown when none could be made.
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { useMessages, type Messages } from '../messages.js';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import type { Transport } from '../stores/app-store.js';
 import type { StoreError } from '../stores/store-error.js';
 import { LifebuoyIcon } from './Icons.js';
@@ -15,39 +16,35 @@ export type ConnectionProblem =
   /** The connection was open and closed. */
   | { kind: 'lost'; transport: Transport; error: StoreError; at: Date };
 
-function helpFor(problem: ConnectionProblem, m: Messages): string {
+function helpFor(problem: ConnectionProblem, t: TFunction<['connection']>): string {
   switch (problem.kind) {
     case 'missing-token':
-      return m.connection.missingTokenHelp;
+      return t('connection:missingTokenHelp');
     case 'start-failed':
-      return m.connection.startFailedHelp;
+      return t('connection:startFailedHelp');
     case 'lost':
-      return problem.transport === 'websocket' ? m.connection.lostHelpHeadless : m.connection.lostHelpDesktop;
+      return problem.transport === 'websocket' ? t('connection:lostHelpHeadless') : t('connection:lostHelpDesktop');
   }
 }
 
-export function describeConnectionProblem(problem: ConnectionProblem, m: Messages): string {
-  const d = m.connection.detail;
+export function describeConnectionProblem(problem: ConnectionProblem, t: TFunction<['connection']>): string {
+  const line = (label: 'code' | 'message' | 'transport' | 'time', value: string): string => `${t(`connection:detail.${label}`)}: ${value}`;
   const lines =
     problem.kind === 'lost'
-      ? [
-          `${d.code}: ${problem.error.code}`,
-          `${d.message}: ${problem.error.message}`,
-          `${d.transport}: ${problem.transport}`,
-        ]
-      : [`${d.code}: ${problem.kind}`, `${d.message}: ${problem.message}`];
-  lines.push(`${d.time}: ${problem.at.toISOString()}`);
+      ? [line('code', problem.error.code), line('message', problem.error.message), line('transport', problem.transport)]
+      : [line('code', problem.kind), line('message', problem.message)];
+  lines.push(line('time', problem.at.toISOString()));
   return lines.join('\n');
 }
 
 type CopyState = 'idle' | 'copied' | 'failed';
 
 export function ConnectionErrorScreen(props: { problem: ConnectionProblem }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['connection']);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const detailsId = useId();
   const [copyState, setCopyState] = useState<CopyState>('idle');
-  const details = describeConnectionProblem(props.problem, m);
+  const details = describeConnectionProblem(props.problem, t);
 
   // The screen replaces whatever had focus; start the reader at what happened.
   useEffect(() => {
@@ -68,23 +65,23 @@ export function ConnectionErrorScreen(props: { problem: ConnectionProblem }): Re
       <div className="connection-card">
         <LifebuoyIcon className="connection-logo" />
         <h1 tabIndex={-1} ref={headingRef}>
-          {props.problem.kind === 'missing-token' ? m.connection.missingTokenTitle : m.connection.title}
+          {props.problem.kind === 'missing-token' ? t('connection:missingTokenTitle') : t('connection:title')}
         </h1>
-        <p>{helpFor(props.problem, m)}</p>
+        <p>{helpFor(props.problem, t)}</p>
         <div className="actions">
           <button type="button" className="button button-primary" onClick={() => window.location.reload()}>
-            {m.connection.reload}
+            {t('connection:reload')}
           </button>
           <button type="button" className="button" onClick={copy}>
-            {m.connection.copyDetails}
+            {t('connection:copyDetails')}
           </button>
         </div>
         <label className="field-label" htmlFor={detailsId}>
-          {m.connection.detailsLabel}
+          {t('connection:detailsLabel')}
         </label>
         <textarea id={detailsId} className="details" readOnly rows={5} value={details} />
         <p className="copy-status" role="status" aria-live="polite">
-          {copyState === 'copied' ? m.connection.copied : copyState === 'failed' ? m.connection.copyFailed : null}
+          {copyState === 'copied' ? t('connection:copied') : copyState === 'failed' ? t('connection:copyFailed') : null}
         </p>
       </div>
     </main>

@@ -1,7 +1,7 @@
 // The states a view shows instead of (or before) its content: loading, an error with the way to retry, and an
 // empty state that says what the user will do to fill it.
 import type { ReactNode } from 'react';
-import { useMessages } from '../messages.js';
+import { useTranslation } from 'react-i18next';
 import type { StoreError } from '../stores/store-error.js';
 
 export function LoadingNotice(props: { children: ReactNode }): ReactNode {
@@ -14,18 +14,18 @@ export function LoadingNotice(props: { children: ReactNode }): ReactNode {
 }
 
 export function ErrorNotice(props: { title: string; error: StoreError; onRetry?: () => void }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['errors', 'common']);
   return (
     <div className="notice notice-error" role="alert">
       <p className="notice-title">{props.title}</p>
-      <p>{m.errors[props.error.code]}</p>
+      <p>{t(`errors:${props.error.code}`)}</p>
       <p className="notice-detail">
-        <span className="notice-detail-label">{m.common.engineSaid}: </span>
+        <span className="notice-detail-label">{t('common:engineSaid')}: </span>
         <span className="selectable">{props.error.message}</span>
       </p>
       {props.onRetry ? (
         <button type="button" className="button" onClick={props.onRetry}>
-          {m.common.tryAgain}
+          {t('common:tryAgain')}
         </button>
       ) : null}
     </div>

@@ -1,5 +1,6 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { renderWithI18n } from '../testing/render.js';
 import { ProgressBar } from './ProgressBar.js';
 import { ThroughputChart } from './ThroughputChart.js';
 
@@ -25,13 +26,13 @@ describe('ProgressBar', () => {
 describe('ThroughputChart', () => {
   it('says in words what the drawing shows', () => {
     const MiB = 1024 ** 2;
-    const html = renderToStaticMarkup(<ThroughputChart samples={[80 * MiB, 120 * MiB, 100 * MiB]} />);
+    const html = renderWithI18n(<ThroughputChart samples={[80 * MiB, 120 * MiB, 100 * MiB]} />);
     expect(html).toContain('<figcaption');
     expect(html).toContain('Speed over the last 3 s: now 100 MiB/s, peak 120 MiB/s, average 100 MiB/s.');
     expect(html).toMatch(/<svg[^>]*aria-hidden="true"/);
   });
 
   it('says when nothing was measured yet', () => {
-    expect(renderToStaticMarkup(<ThroughputChart samples={[]} />)).toContain('No speed measured yet.');
+    expect(renderWithI18n(<ThroughputChart samples={[]} />)).toContain('No speed measured yet.');
   });
 });

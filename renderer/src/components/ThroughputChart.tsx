@@ -1,7 +1,8 @@
 // A small area chart of the last two minutes of throughput (one sample a second, newest at the right). The
 // drawing is decorative; its caption says the same in words (now, peak, average), for everyone.
 import { useId, type ReactNode } from 'react';
-import { useMessages } from '../messages.js';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../i18n/format.js';
 import { chartAreaPath, chartStats } from './progress-math.js';
 
 const WIDTH = 240;
@@ -10,7 +11,8 @@ const HEIGHT = 48;
 const CAPACITY = 120;
 
 export function ThroughputChart(props: { samples: readonly number[] }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['jobs']);
+  const f = useFormat();
   const captionId = useId();
   const stats = chartStats(props.samples);
   const area = chartAreaPath(props.samples, WIDTH, HEIGHT, CAPACITY);
@@ -22,8 +24,13 @@ export function ThroughputChart(props: { samples: readonly number[] }): ReactNod
       </svg>
       <figcaption id={captionId} className="throughput-caption">
         {stats === null
-          ? m.jobs.progress.chartEmpty
-          : m.jobs.progress.chartSummary(stats.seconds, m.formatRate(stats.now), m.formatRate(stats.peak), m.formatRate(stats.average))}
+          ? t('jobs:progress.chartEmpty')
+          : t('jobs:progress.chartSummary', {
+              duration: f.duration(stats.seconds),
+              now: f.rate(stats.now),
+              peak: f.rate(stats.peak),
+              average: f.rate(stats.average),
+            })}
       </figcaption>
     </figure>
   );

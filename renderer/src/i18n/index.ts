@@ -51,3 +51,12 @@ export function followLanguageInDocument(i18n: I18n, root: HTMLElement): () => v
   i18n.on('languageChanged', apply);
   return () => i18n.off('languageChanged', apply);
 }
+
+/**
+ * Whether a word from the engine (a phase, say) has a key in a group of the English resources, which hold every
+ * key: `isKeyOf(en.jobs.items.phases, phase)` lets `t(\`jobs:items.phases.${phase}\`)` type-check, and a word
+ * the engine adds later is shown as it is rather than as a missing key.
+ */
+export function isKeyOf<Group extends object>(group: Group, word: string): word is Extract<keyof Group, string> {
+  return Object.hasOwn(group, word);
+}

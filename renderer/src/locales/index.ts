@@ -17,11 +17,38 @@
 // - Tests (../i18n/locales.test.ts) check that every Japanese string is non-empty and uses the same
 //   interpolation variables as its English one.
 import { common as enCommon } from './en/common.js';
+import { errors as enErrors } from './en/errors.js';
+import { connection as enConnection } from './en/connection.js';
+import { clusters as enClusters } from './en/clusters.js';
+import { clusterSettings as enClusterSettings } from './en/clusterSettings.js';
+import { addCluster as enAddCluster } from './en/addCluster.js';
+import { jobs as enJobs } from './en/jobs.js';
+import { points as enPoints } from './en/points.js';
+import { restore as enRestore } from './en/restore.js';
+import { settings as enSettings } from './en/settings.js';
 import { common as jaCommon } from './ja/common.js';
+import { errors as jaErrors } from './ja/errors.js';
+import { connection as jaConnection } from './ja/connection.js';
+import { clusters as jaClusters } from './ja/clusters.js';
+import { clusterSettings as jaClusterSettings } from './ja/clusterSettings.js';
+import { addCluster as jaAddCluster } from './ja/addCluster.js';
+import { jobs as jaJobs } from './ja/jobs.js';
+import { points as jaPoints } from './ja/points.js';
+import { restore as jaRestore } from './ja/restore.js';
+import { settings as jaSettings } from './ja/settings.js';
 import type { Translation } from './types.js';
 
 export const en = {
   common: enCommon,
+  errors: enErrors,
+  connection: enConnection,
+  clusters: enClusters,
+  clusterSettings: enClusterSettings,
+  addCluster: enAddCluster,
+  jobs: enJobs,
+  points: enPoints,
+  restore: enRestore,
+  settings: enSettings,
 } as const;
 
 export type EnglishResources = typeof en;
@@ -29,6 +56,15 @@ export type Namespace = keyof EnglishResources;
 
 export const ja = {
   common: jaCommon,
+  errors: jaErrors,
+  connection: jaConnection,
+  clusters: jaClusters,
+  clusterSettings: jaClusterSettings,
+  addCluster: jaAddCluster,
+  jobs: jaJobs,
+  points: jaPoints,
+  restore: jaRestore,
+  settings: jaSettings,
 } satisfies { [N in Namespace]: Translation<EnglishResources[N]> };
 
 export const resources = { en, ja } as const;

@@ -1,0 +1,86 @@
+import type { clusterSettings as en } from '../en/clusterSettings.js';
+import type { Translation } from '../types.js';
+
+export const clusterSettings = {
+  title: '{{cluster}} のバックアップ設定',
+  loading: 'バックアップ設定を読み込んでいます…',
+  loadFailed: 'バックアップ設定を読み込めませんでした。',
+  scheduleHeading: 'スケジュール',
+  scheduleLegend: 'クラスターをバックアップするタイミング',
+  scheduleKinds: {
+    none: '手動で開始したときのみ',
+    daily: '毎日',
+    weekly: '選択した曜日',
+  },
+  timeLabel: '開始時刻',
+  timeHint: 'Lifeboat を実行しているコンピューターの時刻です。バックアップを開始するには、その時刻に Lifeboat が動作している必要があります（トレイ常駐など）。',
+  daysLegend: '曜日',
+  weekdays: {
+    '0': '日曜日',
+    '1': '月曜日',
+    '2': '火曜日',
+    '3': '水曜日',
+    '4': '木曜日',
+    '5': '金曜日',
+    '6': '土曜日',
+  },
+  timeProblems: {
+    required: 'バックアップの開始時刻を入力してください（例: 01:30）。',
+    invalid: '00:00〜23:59 の時刻を入力してください。',
+  },
+  daysRequired: '曜日を 1 つ以上選択してください。',
+  nextRun: '次回の実行: {{when}}',
+  notScheduled: '予定されている実行はありません。',
+  lastRun: '前回のスケジュール実行: {{when}}',
+  neverRun: 'スケジュールによるバックアップはまだ実行されていません。',
+  retentionHeading: '保持する復元ポイント',
+  retentionIntro:
+    'いずれかのルールで保持対象となる復元ポイントは保持され、各 VM の最新のポイントは常に保持されます。' +
+    'どのルールでも保持されないポイントは、リポジトリの整理時に削除されます。0 にするとそのルールは無効になります。',
+  retentionLabels: {
+    keepLast: '最新のポイント',
+    keepDaily: '日数',
+    keepWeekly: '週数',
+    keepMonthly: '月数',
+  },
+  retentionHints: {
+    keepLast: '日付に関係なく、最新のポイントを保持します。',
+    keepDaily: '指定した日数分、各日の最新のポイントを保持します。',
+    keepWeekly: '指定した週数分、各週の最新のポイントを保持します。',
+    keepMonthly: '指定した月数分、各月の最新のポイントを保持します。',
+  },
+  countProblems: {
+    required: '数値を入力してください。0 にするとこのルールは無効になります。',
+    invalid: '0 以上の整数を入力してください。',
+    'too-large': '{{max, number}} 以下の値を入力してください。',
+  },
+  keepsNothing: 'いずれかの値を 1 以上にしてください。ポリシーでは何かを保持する必要があります。',
+  vmOverrides_other: 'このクラスターの VM {{count, number}} 台には個別のポリシーがあり、そのまま維持されます。',
+  preview: 'プレビュー',
+  previewLabel: 'このポリシーで削除されるものをプレビュー',
+  previewing: 'このポリシーで保持されるものを確認しています…',
+  previewFailed: 'プレビューを作成できませんでした。',
+  previewFailedSaveHint: 'プレビューなしでポリシーを保存するには、もう一度「保存」を押してください。',
+  previewNoPoints: 'リポジトリにはまだこのクラスターの復元ポイントがないため、削除されるものはありません。',
+  previewKeepsAll_other: 'このポリシーでは、リポジトリにあるこのクラスターの復元ポイント {{count, number}} 個がすべて保持されます。',
+  previewDeletes_other:
+    'このポリシーでは、リポジトリにあるこのクラスターの復元ポイント {{count, number}} 個のうち {{deleted, number}} 個が削除されます:',
+  previewReviewHint: '一覧を確認してから、もう一度「保存」を押してポリシーを保存してください。ポイントは次回の整理時に削除されます。',
+  previewOutdated: 'プレビュー後に値が変更されました。もう一度プレビューするか、「保存」を押して新しいプレビューを表示してください。',
+  previewCaption: 'このポリシーで削除される復元ポイント（古い順）',
+  previewColumns: { vm: 'VM', taken: '作成日時', type: '種類', added: '追加サイズ' },
+  unknownVm: 'VM {{uuid}}',
+  reasons: {
+    last: '最新',
+    daily: '日',
+    weekly: '週',
+    monthly: '月',
+    newest: 'VM の最新',
+  },
+  fieldsToFix: '確認が必要な項目があります。各項目のメッセージを確認してください。',
+  saveFailed: {
+    schedule: 'スケジュールを保存できませんでした。',
+    retention: '保持ポリシーを保存できませんでした。',
+  },
+  saved: '{{cluster}} のバックアップ設定を保存しました。',
+} satisfies Translation<typeof en>;
