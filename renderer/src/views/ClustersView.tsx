@@ -6,7 +6,7 @@ import { useStore } from 'zustand';
 import { ClustersIcon, PlusIcon } from '../components/Icons.js';
 import { EmptyState, ErrorNotice, LoadingNotice } from '../components/Notices.js';
 import { ViewHeading } from '../components/ViewHeading.js';
-import { useMessages } from '../messages.js';
+import { useTranslation } from 'react-i18next';
 import { useStores } from '../stores/index.js';
 import { AddClusterDialog } from './clusters/AddClusterDialog.js';
 import { ClusterSection } from './clusters/ClusterSection.js';
@@ -14,19 +14,19 @@ import { ClusterSettingsDialog } from './clusters/ClusterSettingsDialog.js';
 import { RemoveClusterDialog } from './clusters/RemoveClusterDialog.js';
 
 function AddClusterButton(props: { primary?: boolean }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['clusters', 'common']);
   const { addCluster } = useStores();
   const openAdd = useStore(addCluster, (state) => state.openAdd);
   return (
     <button type="button" className={props.primary ? 'button button-primary' : 'button'} onClick={openAdd}>
       <PlusIcon />
-      {m.clusters.addCluster}
+      {t('clusters:addCluster')}
     </button>
   );
 }
 
 export function ClustersView(): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['clusters', 'common']);
   const { clusters: store, addCluster, clusterSettings, jobProgress } = useStores();
   const clusters = useStore(store, (state) => state.clusters);
   const status = useStore(store, (state) => state.status);
@@ -57,20 +57,20 @@ export function ClustersView(): ReactNode {
 
   let content: ReactNode;
   if (status === 'error' && error && clusters.length === 0) {
-    content = <ErrorNotice title={m.clusters.loadFailed} error={error} onRetry={() => void load()} />;
+    content = <ErrorNotice title={t('clusters:loadFailed')} error={error} onRetry={() => void load()} />;
   } else if (status === 'ready' && clusters.length === 0) {
     content = (
-      <EmptyState title={m.clusters.emptyTitle} icon={<ClustersIcon />}>
-        <p>{m.clusters.emptyBody}</p>
+      <EmptyState title={t('clusters:emptyTitle')} icon={<ClustersIcon />}>
+        <p>{t('clusters:emptyBody')}</p>
         <AddClusterButton primary />
       </EmptyState>
     );
   } else if (clusters.length === 0) {
-    content = <LoadingNotice>{m.clusters.loading}</LoadingNotice>;
+    content = <LoadingNotice>{t('clusters:loading')}</LoadingNotice>;
   } else {
     content = (
       <>
-        {status === 'error' && error ? <ErrorNotice title={m.clusters.loadFailed} error={error} onRetry={() => void load()} /> : null}
+        {status === 'error' && error ? <ErrorNotice title={t('clusters:loadFailed')} error={error} onRetry={() => void load()} /> : null}
         {clusters.map((cluster) => (
           <ClusterSection key={cluster.id} cluster={cluster} />
         ))}
@@ -81,11 +81,11 @@ export function ClustersView(): ReactNode {
   return (
     <div className="clusters-view">
       <div className="view-header">
-        <ViewHeading>{m.views.clusters}</ViewHeading>
+        <ViewHeading>{t('common:views.clusters')}</ViewHeading>
         {/* The empty state has its own button; one "Add cluster" button at a time keeps the name unique. */}
         {clusters.length > 0 ? <AddClusterButton /> : null}
       </div>
-      {watchError ? <p className="muted">{m.clusters.watchFailed}</p> : null}
+      {watchError ? <p className="muted">{t('clusters:watchFailed')}</p> : null}
       {content}
       <AddClusterDialog />
       <RemoveClusterDialog />

@@ -3,12 +3,14 @@
 // step for SSH. Everything it shows and does goes through the add-cluster store; this file only lays it out and
 // keeps focus where the user is (a control that disappears hands focus to the one that takes its place).
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { KeyIcon, PlusIcon, WarningIcon } from '../../components/Icons.js';
 import { Modal } from '../../components/Modal.js';
 import { Field } from '../../components/Field.js';
 import { ErrorNotice, LoadingNotice } from '../../components/Notices.js';
-import { useMessages, type Messages } from '../../messages.js';
+import { useFormat } from '../../i18n/format.js';
 import {
   DEFAULT_LIBVIRT_URI,
   DEFAULT_PORTS,
@@ -25,22 +27,21 @@ import {
 } from '../../stores/add-cluster-store.js';
 import { useStores } from '../../stores/index.js';
 
-function fieldErrorText(field: HostField | 'name', error: FieldError, m: Messages): string {
+function fieldErrorText(field: HostField | 'name', error: FieldError, t: TFunction<['addCluster']>): string {
   switch (error.kind) {
     case 'required':
-      return m.addCluster.errors.required[field];
+      return t(`addCluster:errors.required.${field}`);
     case 'invalid':
-      return m.addCluster.errors.invalid[field];
+      return t(`addCluster:errors.invalid.${field}`);
     case 'uri':
-      return m.addCluster.errors.uri[error.problem];
+      return t(`addCluster:errors.uri.${error.problem}`);
     case 'engine':
       return error.message;
   }
 }
 
 function TestOutcome(props: { host: HostForm }): ReactNode {
-  const m = useMessages();
-  const a = m.addCluster;
+  const { t } = useTranslation(['addCluster', 'clusters', 'common']);
   const test = props.host.test;
   switch (test.state) {
     case 'idle':
@@ -49,20 +50,20 @@ function TestOutcome(props: { host: HostForm }): ReactNode {
       return (
         <span className="test-line test-pending">
           <span className="spinner" aria-hidden="true" />
-          {a.testing}
+          {t('addCluster:testing')}
         </span>
       );
     case 'ok':
-      return <span className="test-line test-ok">{a.testOk(test.hostname, test.libvirtVersion, test.hypervisorVersion, test.vmCount)}</span>;
+      return <span className="test-line test-ok">{t('addCluster:testOk', { hostname: test.hostname, libvirt: test.libvirtVersion, qemu: test.hypervisorVersion, count: test.vmCount })}</span>;
     // The key step below shows the details; the status line tells screen readers it is there.
     case 'host_key_unknown':
-      return <span className="visually-hidden">{a.hostKeyUnknownStatus}</span>;
+      return <span className="visually-hidden">{t('addCluster:hostKeyUnknownStatus')}</span>;
     case 'host_key_mismatch':
-      return <span className="visually-hidden">{a.hostKeyMismatchStatus}</span>;
+      return <span className="visually-hidden">{t('addCluster:hostKeyMismatchStatus')}</span>;
     case 'failed':
       return (
         <span className="test-line test-problem">
-          {a.testFailed}{' '}
+          {t('addCluster:testFailed')}{' '}
           <code className="selectable">
             {test.code}: {test.message}
           </code>
@@ -76,8 +77,7 @@ function HostKeySteps(props: {
   onTrust: () => void;
   onForget: () => void;
 }): ReactNode {
-  const m = useMessages();
-  const a = m.addCluster;
+  const { t } = useTranslation(['addCluster', 'clusters', 'common']);
   const { host } = props;
   const test = host.test;
   const box = useRef<HTMLDivElement>(null);
@@ -90,19 +90,19 @@ function HostKeySteps(props: {
       <div className="host-key host-key-unknown" ref={box}>
         <p className="host-key-title">
           <KeyIcon />
-          {a.hostKeyUnknownTitle}
+          {t('addCluster:hostKeyUnknownTitle')}
         </p>
-        <p>{a.hostKeyPresents}</p>
+        <p>{t('addCluster:hostKeyPresents')}</p>
         <p>
           <code className="fingerprint selectable">{test.fingerprint}</code>
         </p>
         <p>
-          {a.hostKeyCheck.before}
-          <code className="selectable">{a.hostKeyCheck.command}</code>
-          {a.hostKeyCheck.after}
+          {t('addCluster:hostKeyCheck.before')}
+          <code className="selectable">{t('addCluster:hostKeyCheck.command')}</code>
+          {t('addCluster:hostKeyCheck.after')}
         </p>
         <button type="button" className="button button-primary" onClick={props.onTrust}>
-          {a.trustHostKey}
+          {t('addCluster:trustHostKey')}
         </button>
       </div>
     );
@@ -112,26 +112,26 @@ function HostKeySteps(props: {
       <div className="host-key host-key-mismatch" ref={box}>
         <p className="host-key-title">
           <WarningIcon />
-          {a.hostKeyMismatchTitle}
+          {t('addCluster:hostKeyMismatchTitle')}
         </p>
-        <p>{a.hostKeyMismatchBody}</p>
+        <p>{t('addCluster:hostKeyMismatchBody')}</p>
         <dl className="fingerprints">
           <div>
-            <dt>{a.expectedKey}</dt>
+            <dt>{t('addCluster:expectedKey')}</dt>
             <dd>
               <code className="fingerprint selectable">{test.expected}</code>
             </dd>
           </div>
           <div>
-            <dt>{a.actualKey}</dt>
+            <dt>{t('addCluster:actualKey')}</dt>
             <dd>
               <code className="fingerprint selectable">{test.actual}</code>
             </dd>
           </div>
         </dl>
-        <p>{a.hostKeyMismatchAdvice}</p>
+        <p>{t('addCluster:hostKeyMismatchAdvice')}</p>
         <button type="button" className="button" onClick={props.onForget}>
-          {a.forgetHostKey}
+          {t('addCluster:forgetHostKey')}
         </button>
       </div>
     );
@@ -142,7 +142,7 @@ function HostKeySteps(props: {
     <p className="host-key-confirmed">
       <KeyIcon />
       <span>
-        {a.hostKeyConfirmed} <code className="fingerprint selectable">{pinned}</code>
+        {t('addCluster:hostKeyConfirmed')} <code className="fingerprint selectable">{pinned}</code>
       </span>
     </p>
   );
@@ -158,8 +158,8 @@ function HostFieldset(props: {
   onFocused: () => void;
   addHostButton: RefObject<HTMLButtonElement | null>;
 }): ReactNode {
-  const m = useMessages();
-  const a = m.addCluster;
+  const { t } = useTranslation(['addCluster', 'clusters', 'common']);
+  const f = useFormat();
   const { addCluster: store } = useStores();
   const setHostField = useStore(store, (state) => state.setHostField);
   const setTransport = useStore(store, (state) => state.setTransport);
@@ -183,7 +183,7 @@ function HostFieldset(props: {
 
   const error = (field: HostField): string | null => {
     const problem = host.errors[field];
-    return problem ? fieldErrorText(field, problem, m) : null;
+    return problem ? fieldErrorText(field, problem, t) : null;
   };
   const text = (field: HostField) => ({
     value: host[field],
@@ -205,18 +205,18 @@ function HostFieldset(props: {
   };
 
   const hostError =
-    host.hostError === null ? null : host.hostError.kind === 'host-key-needed' ? a.hostKeyNeeded : host.hostError.message;
+    host.hostError === null ? null : host.hostError.kind === 'host-key-needed' ? t('addCluster:hostKeyNeeded') : host.hostError.message;
   const secretHint = (base: string | undefined): string | undefined =>
-    props.mode === 'edit' && keepsStoredSecret(host) ? a.storedSecretHint : base;
+    props.mode === 'edit' && keepsStoredSecret(host) ? t('addCluster:storedSecretHint') : base;
   const remote = host.transport !== 'unix';
 
   return (
     <fieldset className="host-fieldset">
-      <legend>{a.hostLegend(index + 1)}</legend>
+      <legend>{t('addCluster:hostLegend', { number: index + 1 })}</legend>
       {props.summary && props.summary.where !== '' ? <p className="host-where muted">{props.summary.where}</p> : null}
 
       <div className="field-grid">
-        <Field label={a.transport}>
+        <Field label={t('addCluster:transport')}>
           {(control) => (
             <select
               {...control}
@@ -227,13 +227,13 @@ function HostFieldset(props: {
             >
               {HOST_TRANSPORTS.map((transport) => (
                 <option key={transport} value={transport}>
-                  {a.transports[transport]}
+                  {t(`addCluster:transports.${transport}`)}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <Field label={a.hostLabel} hint={a.hostLabelHint} error={error('label')}>
+        <Field label={t('addCluster:hostLabel')} hint={t('addCluster:hostLabelHint')} error={error('label')}>
           {(control) => <input {...control} className="input" autoComplete="off" {...text('label')} />}
         </Field>
       </div>
@@ -241,13 +241,13 @@ function HostFieldset(props: {
       {host.transport === 'tcp' ? (
         <p className="field-warning">
           <WarningIcon />
-          <span>{a.tcpWarning}</span>
+          <span>{t('addCluster:tcpWarning')}</span>
         </p>
       ) : null}
 
       {remote ? (
         <div className="field-grid field-grid-address">
-          <Field label={a.address} hint={a.addressHint} error={error('address')}>
+          <Field label={t('addCluster:address')} hint={t('addCluster:addressHint')} error={error('address')}>
             {(control) => (
               <input
                 {...control}
@@ -259,7 +259,7 @@ function HostFieldset(props: {
               />
             )}
           </Field>
-          <Field label={a.port} hint={a.portHint(DEFAULT_PORTS[host.transport as Exclude<HostTransport, 'unix'>])} error={error('port')}>
+          <Field label={t('addCluster:port')} hint={t('addCluster:portHint', { port: DEFAULT_PORTS[host.transport as Exclude<HostTransport, 'unix'>] })} error={error('port')}>
             {(control) => (
               <input
                 {...control}
@@ -273,7 +273,7 @@ function HostFieldset(props: {
           </Field>
         </div>
       ) : (
-        <Field label={a.socketPath} hint={a.socketHint} error={error('socketPath')}>
+        <Field label={t('addCluster:socketPath')} hint={t('addCluster:socketHint')} error={error('socketPath')}>
           {(control) => (
             <input
               {...control}
@@ -290,10 +290,10 @@ function HostFieldset(props: {
       {host.transport === 'ssh' ? (
         <>
           <div className="field-grid">
-            <Field label={a.userName} error={error('username')}>
+            <Field label={t('addCluster:userName')} error={error('username')}>
               {(control) => <input {...control} className="input" autoComplete="off" spellCheck={false} {...text('username')} />}
             </Field>
-            <Field label={a.authentication}>
+            <Field label={t('addCluster:authentication')}>
               {(control) => (
                 <select
                   {...control}
@@ -301,23 +301,23 @@ function HostFieldset(props: {
                   value={host.auth}
                   onChange={(event) => setAuth(index, event.target.value === 'password' ? 'password' : 'key')}
                 >
-                  <option value="key">{a.auths.key}</option>
-                  <option value="password">{a.auths.password}</option>
+                  <option value="key">{t('addCluster:auths.key')}</option>
+                  <option value="password">{t('addCluster:auths.password')}</option>
                 </select>
               )}
             </Field>
           </div>
           {host.auth === 'key' ? (
             <div className="field-grid">
-              <Field label={a.privateKeyFile} hint={a.privateKeyHint} error={error('keyPath')}>
+              <Field label={t('addCluster:privateKeyFile')} hint={t('addCluster:privateKeyHint')} error={error('keyPath')}>
                 {(control) => <input {...control} className="input" autoComplete="off" spellCheck={false} {...text('keyPath')} />}
               </Field>
-              <Field label={a.keyPassphrase} hint={secretHint(a.keyPassphraseHint)} error={error('secret')}>
+              <Field label={t('addCluster:keyPassphrase')} hint={secretHint(t('addCluster:keyPassphraseHint'))} error={error('secret')}>
                 {(control) => <input {...control} type="password" className="input" autoComplete="off" {...text('secret')} />}
               </Field>
             </div>
           ) : (
-            <Field label={a.password} hint={secretHint(undefined)} error={error('secret')} className="field-half">
+            <Field label={t('addCluster:password')} hint={secretHint(undefined)} error={error('secret')} className="field-half">
               {(control) => <input {...control} type="password" className="input" autoComplete="off" {...text('secret')} />}
             </Field>
           )}
@@ -326,20 +326,20 @@ function HostFieldset(props: {
 
       {host.transport === 'tls' ? (
         <div className="field-grid field-grid-3">
-          <Field label={a.caFile} error={error('caPath')}>
+          <Field label={t('addCluster:caFile')} error={error('caPath')}>
             {(control) => <input {...control} className="input" autoComplete="off" spellCheck={false} {...text('caPath')} />}
           </Field>
-          <Field label={a.certFile} error={error('certPath')}>
+          <Field label={t('addCluster:certFile')} error={error('certPath')}>
             {(control) => <input {...control} className="input" autoComplete="off" spellCheck={false} {...text('certPath')} />}
           </Field>
-          <Field label={a.clientKeyFile} error={error('tlsKeyPath')}>
+          <Field label={t('addCluster:clientKeyFile')} error={error('tlsKeyPath')}>
             {(control) => <input {...control} className="input" autoComplete="off" spellCheck={false} {...text('tlsKeyPath')} />}
           </Field>
         </div>
       ) : null}
 
-      {host.libvirtUri !== DEFAULT_LIBVIRT_URI ? <p className="field-hint">{a.libvirtUriNote(host.libvirtUri)}</p> : null}
-      {host.uriIgnored.length > 0 ? <p className="field-hint">{a.uriIgnored(host.uriIgnored)}</p> : null}
+      {host.libvirtUri !== DEFAULT_LIBVIRT_URI ? <p className="field-hint">{t('addCluster:libvirtUriNote', { uri: host.libvirtUri })}</p> : null}
+      {host.uriIgnored.length > 0 ? <p className="field-hint">{t('addCluster:uriIgnored', { parts: f.list(host.uriIgnored) })}</p> : null}
 
       {hostError ? (
         <p className="field-error" id={hostErrorId}>
@@ -357,11 +357,11 @@ function HostFieldset(props: {
           aria-describedby={hostError ? hostErrorId : undefined}
           onClick={() => void testHost(index)}
         >
-          {a.testConnection}
+          {t('addCluster:testConnection')}
         </button>
         {props.canRemove ? (
           <button type="button" className="button button-quiet" onClick={onRemove}>
-            {a.removeHost}
+            {t('addCluster:removeHost')}
           </button>
         ) : null}
       </div>
@@ -375,7 +375,8 @@ function HostFieldset(props: {
 }
 
 function FormErrorNotice(props: { error: FormError }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['addCluster', 'clusters', 'common']);
+  const f = useFormat();
   const ref = useRef<HTMLDivElement>(null);
   // After a refused save, start the reader at what to fix.
   useEffect(() => {
@@ -384,22 +385,21 @@ function FormErrorNotice(props: { error: FormError }): ReactNode {
   if (props.error.kind === 'engine') {
     return (
       <div ref={ref} tabIndex={-1}>
-        <ErrorNotice title={m.addCluster.saveFailed} error={props.error.error} />
+        <ErrorNotice title={t('addCluster:saveFailed')} error={props.error.error} />
       </div>
     );
   }
   return (
     <div ref={ref} tabIndex={-1} className="notice notice-error" role="alert">
-      <p className="notice-title">{m.addCluster.saveFailed}</p>
-      {props.error.fieldsToFix ? <p>{m.addCluster.fieldsToFix}</p> : null}
-      {props.error.hostsNeedingKey.length > 0 ? <p>{m.addCluster.hostsNeedingKey(props.error.hostsNeedingKey)}</p> : null}
+      <p className="notice-title">{t('addCluster:saveFailed')}</p>
+      {props.error.fieldsToFix ? <p>{t('addCluster:fieldsToFix')}</p> : null}
+      {props.error.hostsNeedingKey.length > 0 ? <p>{t('addCluster:hostsNeedingKey', { count: props.error.hostsNeedingKey.length, hosts: f.list(props.error.hostsNeedingKey.map(String)) })}</p> : null}
     </div>
   );
 }
 
 function DialogContent(props: { titleId: string }): ReactNode {
-  const m = useMessages();
-  const a = m.addCluster;
+  const { t } = useTranslation(['addCluster', 'clusters', 'common']);
   const { addCluster: store, status } = useStores();
   const mode = useStore(store, (state) => state.mode);
   const clusterId = useStore(store, (state) => state.clusterId);
@@ -430,7 +430,7 @@ function DialogContent(props: { titleId: string }): ReactNode {
     event.preventDefault();
     if (saving) return;
     const outcome = await save();
-    if (outcome.ok) announce(outcome.mode === 'add' ? m.clusters.added(outcome.cluster.name) : m.clusters.saved(outcome.cluster.name));
+    if (outcome.ok) announce(outcome.mode === 'add' ? t('clusters:added', { name: outcome.cluster.name }) : t('clusters:saved', { name: outcome.cluster.name }));
   };
 
   const onAddHost = (): void => {
@@ -442,14 +442,14 @@ function DialogContent(props: { titleId: string }): ReactNode {
 
   return (
     <form className="modal-body" noValidate onSubmit={(event) => void onSubmit(event)}>
-      <h2 id={props.titleId}>{mode === 'add' ? a.titleAdd : a.titleEdit}</h2>
-      <p className="muted">{a.intro}</p>
+      <h2 id={props.titleId}>{mode === 'add' ? t('addCluster:titleAdd') : t('addCluster:titleEdit')}</h2>
+      <p className="muted">{t('addCluster:intro')}</p>
       {formError ? <FormErrorNotice error={formError} /> : null}
 
-      {loadStatus === 'loading' ? <LoadingNotice>{a.loading}</LoadingNotice> : null}
+      {loadStatus === 'loading' ? <LoadingNotice>{t('addCluster:loading')}</LoadingNotice> : null}
       {loadStatus === 'error' && loadError ? (
         <ErrorNotice
-          title={a.loadFailed}
+          title={t('addCluster:loadFailed')}
           error={loadError}
           {...(clusterId === null ? {} : { onRetry: () => void openEdit(clusterId) })}
         />
@@ -457,7 +457,7 @@ function DialogContent(props: { titleId: string }): ReactNode {
 
       {loadStatus === 'ready' ? (
         <>
-          <Field label={a.clusterName} error={nameError ? fieldErrorText('name', nameError, m) : null} className="field-half">
+          <Field label={t('addCluster:clusterName')} error={nameError ? fieldErrorText('name', nameError, t) : null} className="field-half">
             {(control) => (
               <input
                 {...control}
@@ -469,7 +469,7 @@ function DialogContent(props: { titleId: string }): ReactNode {
               />
             )}
           </Field>
-          <h3 className="hosts-heading">{a.hostsHeading}</h3>
+          <h3 className="hosts-heading">{t('addCluster:hostsHeading')}</h3>
           {hosts.map((host, index) => (
             <HostFieldset
               key={host.key}
@@ -485,18 +485,20 @@ function DialogContent(props: { titleId: string }): ReactNode {
           ))}
           <button type="button" className="button" ref={addHostButton} onClick={onAddHost}>
             <PlusIcon />
-            {a.addHost}
+            {t('addCluster:addHost')}
           </button>
         </>
       ) : null}
 
       <div className="modal-actions">
-        {loadStatus === 'ready' ? <p className="modal-summary muted">{a.summary(summary.hosts.length, summary.hostsNeedingKey.length)}</p> : null}
+        {loadStatus === 'ready' ? <p className="modal-summary muted">{summary.hostsNeedingKey.length === 0
+              ? t('addCluster:summary', { count: summary.hosts.length })
+              : t('addCluster:summaryNeedingKey', { count: summary.hosts.length, needingKey: summary.hostsNeedingKey.length })}</p> : null}
         <button type="button" className="button" onClick={close}>
-          {m.common.cancel}
+          {t('common:cancel')}
         </button>
         <button type="submit" className="button button-primary" aria-disabled={saving || loadStatus !== 'ready'}>
-          {saving ? a.saving : a.save}
+          {saving ? t('addCluster:saving') : t('addCluster:save')}
         </button>
       </div>
     </form>

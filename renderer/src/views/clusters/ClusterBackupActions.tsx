@@ -8,7 +8,8 @@ import { ButtonWithReason } from '../../components/ButtonWithReason.js';
 import { progressPercent, shownFraction } from '../../components/progress-math.js';
 import { BackupIcon } from '../../components/Icons.js';
 import { ErrorNotice } from '../../components/Notices.js';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/format.js';
 import { EMPTY_CLUSTER_BACKUP, type BackupScope } from '../../stores/backup-store.js';
 import { useStores } from '../../stores/index.js';
 import { activeBackupOf, isFinalState } from '../../stores/job-progress-store.js';
@@ -17,54 +18,52 @@ import { JobProgressBar, workStatusOf } from '../jobs/JobProgressBar.js';
 import { JobStateBadge } from '../jobs/JobStateBadge.js';
 
 function useStartBackup(clusterId: string, clusterName: string): (scope: BackupScope) => Promise<void> {
-  const m = useMessages();
+  const { t } = useTranslation(['clusters', 'jobs', 'common']);
   const { backup, status } = useStores();
   return async (scope) => {
     const count = backup.getState().byCluster[clusterId]?.selected.length ?? 0;
     const outcome = scope === 'cluster' ? await backup.getState().startCluster(clusterId) : await backup.getState().startSelected(clusterId);
     if (outcome.ok) {
-      status.getState().announce(scope === 'cluster' ? m.clusters.backup.started(clusterName) : m.clusters.backup.startedVms(count, clusterName));
+      status.getState().announce(scope === 'cluster' ? t('clusters:backup.started', { cluster: clusterName }) : t('clusters:backup.startedVms', { count, cluster: clusterName }));
     }
   };
 }
 
 export function BackUpClusterButton(props: { clusterId: string; clusterName: string }): ReactNode {
-  const m = useMessages();
-  const b = m.clusters.backup;
+  const { t } = useTranslation(['clusters', 'jobs', 'common']);
   const { backup } = useStores();
   const starting = useStore(backup, (state) => state.byCluster[props.clusterId]?.starting ?? null);
   const start = useStartBackup(props.clusterId, props.clusterName);
   return (
     <ButtonWithReason
       className="button button-primary"
-      label={b.backUpClusterLabel(props.clusterName)}
-      disabledReason={starting !== null ? b.startingReason : null}
+      label={t('clusters:backup.backUpClusterLabel', { cluster: props.clusterName })}
+      disabledReason={starting !== null ? t('clusters:backup.startingReason') : null}
       onClick={() => void start('cluster')}
     >
       <BackupIcon />
-      {starting === 'cluster' ? b.starting : b.backUpCluster}
+      {starting === 'cluster' ? t('clusters:backup.starting') : t('clusters:backup.backUpCluster')}
     </ButtonWithReason>
   );
 }
 
 export function BackUpSelectedButton(props: { clusterId: string; clusterName: string }): ReactNode {
-  const m = useMessages();
-  const b = m.clusters.backup;
+  const { t } = useTranslation(['clusters', 'jobs', 'common']);
   const { backup } = useStores();
   const entry = useStore(backup, (state) => state.byCluster[props.clusterId] ?? EMPTY_CLUSTER_BACKUP);
   const start = useStartBackup(props.clusterId, props.clusterName);
-  const reason = entry.starting !== null ? b.startingReason : entry.selected.length === 0 ? b.noneSelected : null;
+  const reason = entry.starting !== null ? t('clusters:backup.startingReason') : entry.selected.length === 0 ? t('clusters:backup.noneSelected') : null;
   return (
     <ButtonWithReason className="button" disabledReason={reason} onClick={() => void start('selected')}>
       <BackupIcon />
-      {entry.starting === 'selected' ? b.starting : b.backUpSelected(entry.selected.length)}
+      {entry.starting === 'selected' ? t('clusters:backup.starting') : t('clusters:backup.backUpSelected', { selected: entry.selected.length })}
     </ButtonWithReason>
   );
 }
 
 export function ClusterBackupStatus(props: { clusterId: string; clusterName: string }): ReactNode {
-  const m = useMessages();
-  const b = m.clusters.backup;
+  const { t } = useTranslation(['clusters', 'jobs', 'common']);
+  const f = useFormat();
   const { backup, jobProgress } = useStores();
   const entry = useStore(backup, (state) => state.byCluster[props.clusterId] ?? EMPTY_CLUSTER_BACKUP);
   const dismiss = useStore(backup, (state) => state.dismiss);
@@ -72,11 +71,11 @@ export function ClusterBackupStatus(props: { clusterId: string; clusterName: str
   const startedJob = useStore(jobProgress, (state) => (entry.started ? state.byJob[entry.started.jobId] : undefined));
 
   const activeFraction = active ? shownFraction(active.bytesDone, active.bytesTotal, 'running') : null;
-  const activePercent = activeFraction === null ? null : m.formatPercent(progressPercent(activeFraction) / 100);
+  const activePercent = activeFraction === null ? null : f.percent(progressPercent(activeFraction) / 100);
 
   const dismissButton = (
     <button type="button" className="button button-small button-quiet" onClick={() => dismiss(props.clusterId)}>
-      {m.common.dismiss}
+      {t('common:dismiss')}
     </button>
   );
 
@@ -84,42 +83,42 @@ export function ClusterBackupStatus(props: { clusterId: string; clusterName: str
     <>
       {entry.error ? (
         <div className="dismissable">
-          <ErrorNotice title={b.startFailed} error={entry.error.error} />
+          <ErrorNotice title={t('clusters:backup.startFailed')} error={entry.error.error} />
           {dismissButton}
         </div>
       ) : null}
       {active ? (
         <div className="cluster-backup-running">
           <p className="cluster-backup-line">
-            <span>{active.state === 'queued' ? b.queued : b.running(activePercent)}</span>
-            <a href={hashFor(jobRoute(active.jobId))} aria-label={b.viewJobLabel(props.clusterName)}>
-              {b.viewJob}
+            <span>{active.state === 'queued' ? t('clusters:backup.queued') : activePercent === null ? t('clusters:backup.running') : t('clusters:backup.runningPercent', { percent: activePercent })}</span>
+            <a href={hashFor(jobRoute(active.jobId))} aria-label={t('clusters:backup.viewJobLabel', { cluster: props.clusterName })}>
+              {t('clusters:backup.viewJob')}
             </a>
           </p>
           <JobProgressBar
-            label={b.progressLabel(props.clusterName)}
+            label={t('clusters:backup.progressLabel', { cluster: props.clusterName })}
             bytesDone={active.bytesDone}
             bytesTotal={active.bytesTotal}
             status={workStatusOf(active.state)}
-            unknownText={active.state === 'queued' ? m.jobs.progress.queued : m.jobs.progress.sizing}
+            unknownText={active.state === 'queued' ? t('jobs:progress.queued') : t('jobs:progress.sizing')}
             size="small"
           />
         </div>
       ) : entry.started && startedJob && isFinalState(startedJob.state) ? (
         <div className="cluster-backup-line dismissable">
-          <span>{b.ended}</span>
+          <span>{t('clusters:backup.ended')}</span>
           <JobStateBadge state={startedJob.state} />
-          <a href={hashFor(jobRoute(entry.started.jobId))} aria-label={b.viewJobLabel(props.clusterName)}>
-            {b.viewJob}
+          <a href={hashFor(jobRoute(entry.started.jobId))} aria-label={t('clusters:backup.viewJobLabel', { cluster: props.clusterName })}>
+            {t('clusters:backup.viewJob')}
           </a>
           {dismissButton}
         </div>
       ) : entry.started ? (
         <div className="cluster-backup-line dismissable">
           <span>
-            {entry.started.vmCount === null ? b.started(props.clusterName) : b.startedVms(entry.started.vmCount, props.clusterName)}
+            {entry.started.vmCount === null ? t('clusters:backup.started', { cluster: props.clusterName }) : t('clusters:backup.startedVms', { count: entry.started.vmCount, cluster: props.clusterName })}
           </span>
-          <a href={hashFor(jobRoute(entry.started.jobId))}>{b.follow}</a>
+          <a href={hashFor(jobRoute(entry.started.jobId))}>{t('clusters:backup.follow')}</a>
           {dismissButton}
         </div>
       ) : null}

@@ -3,25 +3,27 @@
 // section follows the cluster's inventory while it is mounted. VM rows are keyed by UUID, never by host: a VM that
 // migrates stays the same row (and stays chosen) and only its host cell changes.
 import { useEffect, useId, type ReactNode } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { ClusterSummary } from '../../../../shared/model/cluster.js';
 import type { ClusterInventory, HostStatus, VmDisk, VmState, VmSummary } from '../../../../shared/model/inventory.js';
 import { RefreshIcon, ScheduleIcon, StateIcon, WarningIcon } from '../../components/Icons.js';
 import { ErrorNotice, LoadingNotice } from '../../components/Notices.js';
-import { useMessages, type Messages } from '../../messages.js';
+import { useFormat, type Formatters } from '../../i18n/format.js';
 import { useStores } from '../../stores/index.js';
 import { hostOf } from '../../stores/inventory-store.js';
 import { BackUpClusterButton, BackUpSelectedButton, ClusterBackupStatus } from './ClusterBackupActions.js';
 import { SelectAllVmsCheckbox, SelectionCount, VmCheckbox } from './VmSelection.js';
 
 function Unknown(): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['clusters', 'common']);
   return (
     <>
       <span aria-hidden="true" className="muted">
         —
       </span>
-      <span className="visually-hidden">{m.common.unknown}</span>
+      <span className="visually-hidden">{t('common:unknown')}</span>
     </>
   );
 }
@@ -47,27 +49,27 @@ const VM_SHAPES: Record<VmState, 'ok' | 'paused' | 'stopped' | 'problem' | 'othe
 };
 
 function HostStateBadge(props: { state: HostStatus['state'] }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['clusters', 'common']);
   return (
     <span className={`badge badge-host-${props.state}`}>
       <StateIcon shape={HOST_SHAPES[props.state]} />
-      {m.clusters.hosts.states[props.state]}
+      {t(`clusters:hosts.states.${props.state}`)}
     </span>
   );
 }
 
 function VmStateBadge(props: { state: VmState }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['clusters', 'common']);
   return (
     <span className={`badge badge-vm-${props.state.replace(' ', '-')}`}>
       <StateIcon shape={VM_SHAPES[props.state]} />
-      {m.clusters.vms.states[props.state]}
+      {t(`clusters:vms.states.${props.state}`)}
     </span>
   );
 }
 
 function HostError(props: { host: HostStatus; error: { code: string; message: string }; id: string }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['clusters', 'common']);
   const { status } = useStores();
   const announce = useStore(status, (state) => state.announce);
   const text = `${props.error.code}: ${props.error.message}`;
@@ -75,46 +77,46 @@ function HostError(props: { host: HostStatus; error: { code: string; message: st
     // The clipboard API is refused outside secure contexts; the text stays selectable for copying by hand.
     const write = navigator.clipboard?.writeText(text) ?? Promise.reject(new Error('no clipboard'));
     write.then(
-      () => announce(m.clusters.hosts.errorCopied),
-      () => announce(m.common.copyFailed),
+      () => announce(t('clusters:hosts.errorCopied')),
+      () => announce(t('common:copyFailed')),
     );
   };
   return (
     <li className="host-error">
       <WarningIcon />
       <p className="host-error-text" id={props.id}>
-        <span className="host-error-host">{m.clusters.hosts.errorLabel(props.host.label)}: </span>
+        <span className="host-error-host">{t('clusters:hosts.errorLabel', { host: props.host.label })}: </span>
         <code className="selectable">{text}</code>
       </p>
-      <button type="button" className="button button-small" onClick={copy} aria-label={m.clusters.hosts.copyErrorLabel(props.host.label)}>
-        {m.clusters.hosts.copyError}
+      <button type="button" className="button button-small" onClick={copy} aria-label={t('clusters:hosts.copyErrorLabel', { host: props.host.label })}>
+        {t('clusters:hosts.copyError')}
       </button>
     </li>
   );
 }
 
 function HostsTable(props: { inventory: ClusterInventory; clusterName: string }): ReactNode {
-  const m = useMessages();
-  const h = m.clusters.hosts;
+  const { t } = useTranslation(['clusters', 'common']);
+  const f = useFormat();
   const errorIdPrefix = useId();
   const errorId = (host: HostStatus): string => `${errorIdPrefix}-${host.hostId}`;
   const failing = props.inventory.hosts.filter((host) => host.error !== null);
   return (
     <>
-      <ScrollBox label={h.caption(props.clusterName)}>
+      <ScrollBox label={t('clusters:hosts.caption', { cluster: props.clusterName })}>
         <table className="data-table compact">
-          <caption className="visually-hidden">{h.caption(props.clusterName)}</caption>
+          <caption className="visually-hidden">{t('clusters:hosts.caption', { cluster: props.clusterName })}</caption>
           <thead>
             <tr>
-              <th scope="col">{h.columnHost}</th>
-              <th scope="col">{h.columnHostname}</th>
-              <th scope="col">{h.columnState}</th>
-              <th scope="col">{h.columnCpu}</th>
+              <th scope="col">{t('clusters:hosts.columnHost')}</th>
+              <th scope="col">{t('clusters:hosts.columnHostname')}</th>
+              <th scope="col">{t('clusters:hosts.columnState')}</th>
+              <th scope="col">{t('clusters:hosts.columnCpu')}</th>
               <th scope="col" className="numeric">
-                {h.columnMemory}
+                {t('clusters:hosts.columnMemory')}
               </th>
-              <th scope="col">{h.columnLibvirt}</th>
-              <th scope="col">{h.columnQemu}</th>
+              <th scope="col">{t('clusters:hosts.columnLibvirt')}</th>
+              <th scope="col">{t('clusters:hosts.columnQemu')}</th>
             </tr>
           </thead>
           <tbody>
@@ -133,12 +135,12 @@ function HostsTable(props: { inventory: ClusterInventory; clusterName: string })
                     <Unknown />
                   ) : (
                     <>
-                      <span className="nowrap">{h.cpuCount(host.cpus)}</span>
+                      <span className="nowrap">{t('clusters:hosts.cpuCount', { count: host.cpus })}</span>
                       {host.cpuModel ? <span className="cpu-model muted">{host.cpuModel}</span> : null}
                     </>
                   )}
                 </td>
-                <td className="numeric">{host.memoryBytes === null ? <Unknown /> : m.formatBytes(host.memoryBytes)}</td>
+                <td className="numeric">{host.memoryBytes === null ? <Unknown /> : f.bytes(host.memoryBytes)}</td>
                 <td>{host.libvirtVersion ?? <Unknown />}</td>
                 <td>{host.hypervisorVersion ?? <Unknown />}</td>
               </tr>
@@ -157,16 +159,16 @@ function HostsTable(props: { inventory: ClusterInventory; clusterName: string })
   );
 }
 
-function diskText(disk: VmDisk, m: Messages): string {
-  return m.clusters.vms.disk(
-    disk.target,
-    disk.capacityBytes === null ? null : m.formatBytes(disk.capacityBytes),
-    disk.allocationBytes === null ? null : m.formatBytes(disk.allocationBytes),
-  );
+function diskText(disk: VmDisk, t: TFunction<['clusters']>, f: Formatters): string {
+  const capacity = disk.capacityBytes === null ? t('clusters:vms.sizeUnknown') : f.bytes(disk.capacityBytes);
+  return disk.allocationBytes === null
+    ? t('clusters:vms.disk', { target: disk.target, capacity })
+    : t('clusters:vms.diskUsed', { target: disk.target, capacity, used: f.bytes(disk.allocationBytes) });
 }
 
 function VmRow(props: { vm: VmSummary; inventory: ClusterInventory }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['clusters', 'common']);
+  const f = useFormat();
   const { vm } = props;
   const host = hostOf(props.inventory, vm.hostId);
   return (
@@ -182,7 +184,7 @@ function VmRow(props: { vm: VmSummary; inventory: ClusterInventory }): ReactNode
               <li key={`${index}:${warning}`}>
                 <WarningIcon />
                 <span>
-                  <span className="visually-hidden">{m.common.warning}: </span>
+                  <span className="visually-hidden">{t('common:warning')}: </span>
                   {warning}
                 </span>
               </li>
@@ -193,16 +195,16 @@ function VmRow(props: { vm: VmSummary; inventory: ClusterInventory }): ReactNode
       <td>
         <VmStateBadge state={vm.state} />
       </td>
-      <td className="host-cell">{host ? host.label : <span className="muted">{m.clusters.vms.unknownHost}</span>}</td>
+      <td className="host-cell">{host ? host.label : <span className="muted">{t('clusters:vms.unknownHost')}</span>}</td>
       <td className="numeric">{vm.vcpus}</td>
-      <td className="numeric">{m.formatBytes(vm.memoryBytes)}</td>
+      <td className="numeric">{f.bytes(vm.memoryBytes)}</td>
       <td>
         {vm.disks.length === 0 ? (
-          <span className="muted">{m.clusters.vms.noDisks}</span>
+          <span className="muted">{t('clusters:vms.noDisks')}</span>
         ) : (
           <ul className="disk-list">
             {vm.disks.map((disk) => (
-              <li key={disk.target}>{diskText(disk, m)}</li>
+              <li key={disk.target}>{diskText(disk, t, f)}</li>
             ))}
           </ul>
         )}
@@ -212,14 +214,13 @@ function VmRow(props: { vm: VmSummary; inventory: ClusterInventory }): ReactNode
 }
 
 function VmsTable(props: { inventory: ClusterInventory; clusterName: string }): ReactNode {
-  const m = useMessages();
-  const v = m.clusters.vms;
+  const { t } = useTranslation(['clusters', 'common']);
   const { clusterId } = props.inventory;
-  if (props.inventory.vms.length === 0) return <p className="muted">{v.none}</p>;
+  if (props.inventory.vms.length === 0) return <p className="muted">{t('clusters:vms.none')}</p>;
   return (
-    <ScrollBox label={v.caption(props.clusterName)}>
+    <ScrollBox label={t('clusters:vms.caption', { cluster: props.clusterName })}>
       <table className="data-table compact vm-table">
-        <caption className="visually-hidden">{v.caption(props.clusterName)}</caption>
+        <caption className="visually-hidden">{t('clusters:vms.caption', { cluster: props.clusterName })}</caption>
         <thead>
           <tr>
             <th scope="col" className="select-cell">
@@ -229,16 +230,16 @@ function VmsTable(props: { inventory: ClusterInventory; clusterName: string }): 
                 vmUuids={props.inventory.vms.map((vm) => vm.ref.vmUuid)}
               />
             </th>
-            <th scope="col">{v.columnName}</th>
-            <th scope="col">{v.columnState}</th>
-            <th scope="col">{v.columnHost}</th>
+            <th scope="col">{t('clusters:vms.columnName')}</th>
+            <th scope="col">{t('clusters:vms.columnState')}</th>
+            <th scope="col">{t('clusters:vms.columnHost')}</th>
             <th scope="col" className="numeric">
-              {v.columnCpus}
+              {t('clusters:vms.columnCpus')}
             </th>
             <th scope="col" className="numeric">
-              {v.columnMemory}
+              {t('clusters:vms.columnMemory')}
             </th>
-            <th scope="col">{v.columnDisks}</th>
+            <th scope="col">{t('clusters:vms.columnDisks')}</th>
           </tr>
         </thead>
         <tbody>
@@ -252,7 +253,8 @@ function VmsTable(props: { inventory: ClusterInventory; clusterName: string }): 
 }
 
 export function ClusterSection(props: { cluster: ClusterSummary }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['clusters', 'common']);
+  const f = useFormat();
   const { cluster } = props;
   const { inventory: store, addCluster, clusters, status, backup, clusterSettings } = useStores();
   const entry = useStore(store, (state) => state.byCluster[cluster.id]);
@@ -278,11 +280,11 @@ export function ClusterSection(props: { cluster: ClusterSummary }): ReactNode {
     if (refreshing) return;
     await refresh(cluster.id);
     const after = store.getState().byCluster[cluster.id];
-    if (after && after.refreshError === null) announce(m.clusters.refreshed(cluster.name));
+    if (after && after.refreshError === null) announce(t('clusters:refreshed', { name: cluster.name }));
   };
 
-  const facts = [m.clusters.hostCount(inventory?.hosts.length ?? cluster.hostCount)];
-  if (inventory) facts.push(m.clusters.vmCount(inventory.vms.length), m.clusters.updatedAt(m.formatDateTime(inventory.updatedAt)));
+  const facts: string[] = [t('clusters:hostCount', { count: inventory?.hosts.length ?? cluster.hostCount })];
+  if (inventory) facts.push(t('clusters:vmCount', { count: inventory.vms.length }), t('clusters:updatedAt', { when: f.dateTime(inventory.updatedAt) }));
 
   return (
     <section className="cluster panel" aria-labelledby={headingId}>
@@ -291,43 +293,43 @@ export function ClusterSection(props: { cluster: ClusterSummary }): ReactNode {
           <h2 id={headingId}>{cluster.name}</h2>
           <p className="muted cluster-facts">{facts.join(' · ')}</p>
         </div>
-        <div className="cluster-actions" role="group" aria-label={m.clusters.actionsLabel(cluster.name)}>
+        <div className="cluster-actions" role="group" aria-label={t('clusters:actionsLabel', { cluster: cluster.name })}>
           <BackUpClusterButton clusterId={cluster.id} clusterName={cluster.name} />
           <button
             type="button"
             className="button"
-            aria-label={m.clusters.backupSettingsLabel(cluster.name)}
+            aria-label={t('clusters:backupSettingsLabel', { cluster: cluster.name })}
             onClick={() => void openSettings(cluster.id, cluster.name)}
           >
             <ScheduleIcon />
-            {m.clusters.backupSettings}
+            {t('clusters:backupSettings')}
           </button>
           <button type="button" className="button" onClick={() => void onRefresh()} aria-disabled={refreshing}>
             <RefreshIcon />
-            {refreshing ? m.clusters.refreshing : m.clusters.refresh}
+            {refreshing ? t('clusters:refreshing') : t('clusters:refresh')}
           </button>
           <button type="button" className="button" onClick={() => void openEdit(cluster.id)}>
-            {m.clusters.edit}
+            {t('clusters:edit')}
           </button>
           <button type="button" className="button button-danger" onClick={() => askRemove(cluster.id)}>
-            {m.clusters.remove}
+            {t('clusters:remove')}
           </button>
         </div>
       </header>
 
       <ClusterBackupStatus clusterId={cluster.id} clusterName={cluster.name} />
-      {entry?.refreshError ? <ErrorNotice title={m.clusters.refreshFailed} error={entry.refreshError} /> : null}
-      {entry?.watchError ? <p className="muted">{m.clusters.inventoryWatchFailed}</p> : null}
+      {entry?.refreshError ? <ErrorNotice title={t('clusters:refreshFailed')} error={entry.refreshError} /> : null}
+      {entry?.watchError ? <p className="muted">{t('clusters:inventoryWatchFailed')}</p> : null}
 
       {inventory === null ? (
         // Without a subscription nothing will arrive by itself; the message above says to refresh.
-        entry?.watchError ? null : <LoadingNotice>{m.clusters.waitingForInventory}</LoadingNotice>
+        entry?.watchError ? null : <LoadingNotice>{t('clusters:waitingForInventory')}</LoadingNotice>
       ) : (
         <>
-          <h3 className="cluster-subheading">{m.clusters.hosts.heading}</h3>
+          <h3 className="cluster-subheading">{t('clusters:hosts.heading')}</h3>
           <HostsTable inventory={inventory} clusterName={cluster.name} />
           <div className="vm-toolbar">
-            <h3 className="cluster-subheading">{m.clusters.vms.heading}</h3>
+            <h3 className="cluster-subheading">{t('clusters:vms.heading')}</h3>
             {inventory.vms.length > 0 ? (
               <>
                 <SelectionCount clusterId={cluster.id} total={inventory.vms.length} />

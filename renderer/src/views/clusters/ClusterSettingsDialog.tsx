@@ -5,13 +5,13 @@ import { useEffect, useId, useRef, type FormEvent, type ReactNode } from 'react'
 import { useStore } from 'zustand';
 import { Modal } from '../../components/Modal.js';
 import { ErrorNotice, LoadingNotice } from '../../components/Notices.js';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
 import { useStores } from '../../stores/index.js';
 import { RetentionFields, RetentionPreviewResult } from './RetentionFields.js';
 import { ScheduleFields } from './ScheduleFields.js';
 
 function FieldsToFixNotice(): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['clusterSettings', 'common']);
   const ref = useRef<HTMLParagraphElement>(null);
   // After a refused save, start the reader at what to fix.
   useEffect(() => {
@@ -19,14 +19,13 @@ function FieldsToFixNotice(): ReactNode {
   }, []);
   return (
     <p ref={ref} tabIndex={-1} className="notice notice-error" role="alert">
-      {m.clusterSettings.fieldsToFix}
+      {t('clusterSettings:fieldsToFix')}
     </p>
   );
 }
 
 function DialogContent(props: { titleId: string }): ReactNode {
-  const m = useMessages();
-  const s = m.clusterSettings;
+  const { t } = useTranslation(['clusterSettings', 'common']);
   const { clusterSettings: store, status } = useStores();
   const clusterName = useStore(store, (state) => state.clusterName);
   const loadStatus = useStore(store, (state) => state.loadStatus);
@@ -46,7 +45,7 @@ function DialogContent(props: { titleId: string }): ReactNode {
     const outcome = await save();
     if (outcome.kind === 'saved') {
       close();
-      announce(s.saved(clusterName));
+      announce(t('clusterSettings:saved', { cluster: clusterName }));
     } else if (outcome.kind === 'review') {
       previewBox.current?.focus();
     }
@@ -54,23 +53,23 @@ function DialogContent(props: { titleId: string }): ReactNode {
 
   return (
     <form className="modal-body" noValidate onSubmit={(event) => void onSubmit(event)}>
-      <h2 id={props.titleId}>{s.title(clusterName)}</h2>
-      {loadStatus === 'loading' ? <LoadingNotice>{s.loading}</LoadingNotice> : null}
-      {loadStatus === 'error' && loadError ? <ErrorNotice title={s.loadFailed} error={loadError} onRetry={() => void reload()} /> : null}
+      <h2 id={props.titleId}>{t('clusterSettings:title', { cluster: clusterName })}</h2>
+      {loadStatus === 'loading' ? <LoadingNotice>{t('clusterSettings:loading')}</LoadingNotice> : null}
+      {loadStatus === 'error' && loadError ? <ErrorNotice title={t('clusterSettings:loadFailed')} error={loadError} onRetry={() => void reload()} /> : null}
       {loadStatus === 'ready' ? (
         <>
           {hasProblems ? <FieldsToFixNotice /> : null}
           <ScheduleFields />
           <RetentionFields preview={<RetentionPreviewResult focusRef={previewBox} />} />
-          {saveError ? <ErrorNotice title={s.saveFailed[saveError.part]} error={saveError.error} /> : null}
+          {saveError ? <ErrorNotice title={t(`clusterSettings:saveFailed.${saveError.part}`)} error={saveError.error} /> : null}
         </>
       ) : null}
       <div className="modal-actions">
         <button type="button" className="button" onClick={close}>
-          {m.common.cancel}
+          {t('common:cancel')}
         </button>
         <button type="submit" className="button button-primary" aria-disabled={saving || loadStatus !== 'ready'}>
-          {saving ? m.common.saving : m.common.save}
+          {saving ? t('common:saving') : t('common:save')}
         </button>
       </div>
     </form>

@@ -4,11 +4,11 @@ import { useId, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { Modal } from '../../components/Modal.js';
 import { ErrorNotice } from '../../components/Notices.js';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
 import { useStores } from '../../stores/index.js';
 
 export function RemoveClusterDialog(): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['clusters', 'common']);
   const { clusters, status } = useStores();
   const removal = useStore(clusters, (state) => state.removal);
   const cancelRemove = useStore(clusters, (state) => state.cancelRemove);
@@ -19,23 +19,23 @@ export function RemoveClusterDialog(): ReactNode {
 
   const onConfirm = async (): Promise<void> => {
     const name = await confirmRemove();
-    if (name !== null) announce(m.clusters.removed(name));
+    if (name !== null) announce(t('clusters:removed', { name }));
   };
 
   return (
     <Modal open={removal !== null} onDismiss={cancelRemove} labelledBy={titleId} describedBy={bodyId} className="modal-narrow">
       {removal ? (
         <div className="modal-body">
-          <h2 id={titleId}>{m.removeCluster.title(removal.name)}</h2>
+          <h2 id={titleId}>{t('clusters:removeDialog.title', { name: removal.name })}</h2>
           <div id={bodyId}>
-            <p>{m.removeCluster.body(removal.name)}</p>
-            <p>{m.removeCluster.pointsKept}</p>
+            <p>{t('clusters:removeDialog.body', { name: removal.name })}</p>
+            <p>{t('clusters:removeDialog.pointsKept')}</p>
           </div>
-          {removal.error ? <ErrorNotice title={m.removeCluster.failed} error={removal.error} /> : null}
+          {removal.error ? <ErrorNotice title={t('clusters:removeDialog.failed')} error={removal.error} /> : null}
           <div className="modal-actions">
             {/* First in order, so the dialog opens on the harmless choice. */}
             <button type="button" className="button" onClick={cancelRemove}>
-              {m.common.cancel}
+              {t('common:cancel')}
             </button>
             <button
               type="button"
@@ -43,7 +43,7 @@ export function RemoveClusterDialog(): ReactNode {
               aria-disabled={removal.removing}
               onClick={() => void onConfirm()}
             >
-              {removal.removing ? m.removeCluster.removing : m.removeCluster.confirm}
+              {removal.removing ? t('clusters:removeDialog.removing') : t('clusters:removeDialog.confirm')}
             </button>
           </div>
         </div>

@@ -6,26 +6,26 @@ import { RETENTION_COUNT_MAX } from '../../../../shared/model/retention.js';
 import { Field } from '../../components/Field.js';
 import { WarningIcon } from '../../components/Icons.js';
 import { ErrorNotice, LoadingNotice } from '../../components/Notices.js';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/format.js';
 import { deletions, policyFromForm, RETENTION_FIELDS, samePolicy, type RetentionPreview } from '../../stores/cluster-settings-store.js';
 import { useStores } from '../../stores/index.js';
 
 function PreviewTable(props: { preview: RetentionPreview }): ReactNode {
-  const m = useMessages();
-  const s = m.clusterSettings;
-  const c = s.previewColumns;
+  const { t } = useTranslation(['points', 'clusterSettings', 'common']);
+  const f = useFormat();
   const deleted = deletions(props.preview);
   return (
-    <div className="table-scroll preview-table" tabIndex={0} role="group" aria-label={s.previewCaption}>
+    <div className="table-scroll preview-table" tabIndex={0} role="group" aria-label={t('clusterSettings:previewCaption')}>
       <table className="data-table compact">
-        <caption className="visually-hidden">{s.previewCaption}</caption>
+        <caption className="visually-hidden">{t('clusterSettings:previewCaption')}</caption>
         <thead>
           <tr>
-            <th scope="col">{c.vm}</th>
-            <th scope="col">{c.taken}</th>
-            <th scope="col">{c.type}</th>
+            <th scope="col">{t('clusterSettings:previewColumns.vm')}</th>
+            <th scope="col">{t('clusterSettings:previewColumns.taken')}</th>
+            <th scope="col">{t('clusterSettings:previewColumns.type')}</th>
             <th scope="col" className="numeric">
-              {c.added}
+              {t('clusterSettings:previewColumns.added')}
             </th>
           </tr>
         </thead>
@@ -34,10 +34,10 @@ function PreviewTable(props: { preview: RetentionPreview }): ReactNode {
             const point = props.preview.points[decision.pointId];
             return (
               <tr key={decision.pointId}>
-                <th scope="row">{point ? point.vmName : s.unknownVm(decision.vmUuid)}</th>
-                <td className="nowrap">{m.formatDateTime(decision.createdAt)}</td>
-                <td>{point ? m.restorePoints.types[point.type] : m.common.unknown}</td>
-                <td className="numeric">{point ? m.formatBytes(point.bytesAdded) : m.common.unknown}</td>
+                <th scope="row">{point ? point.vmName : t('clusterSettings:unknownVm', { uuid: decision.vmUuid })}</th>
+                <td className="nowrap">{f.dateTime(decision.createdAt)}</td>
+                <td>{point ? t(`points:types.${point.type}`) : t('common:unknown')}</td>
+                <td className="numeric">{point ? f.bytes(point.bytesAdded) : t('common:unknown')}</td>
               </tr>
             );
           })}
@@ -49,8 +49,7 @@ function PreviewTable(props: { preview: RetentionPreview }): ReactNode {
 
 /** What the preview found, in a box that takes focus when Save stops to show it. */
 export function RetentionPreviewResult(props: { focusRef: RefObject<HTMLDivElement | null> }): ReactNode {
-  const m = useMessages();
-  const s = m.clusterSettings;
+  const { t } = useTranslation(['points', 'clusterSettings', 'common']);
   const { clusterSettings } = useStores();
   const preview = useStore(clusterSettings, (state) => state.preview);
   const form = useStore(clusterSettings, (state) => state.retentionForm);
@@ -60,22 +59,28 @@ export function RetentionPreviewResult(props: { focusRef: RefObject<HTMLDivEleme
   const deleted = deletions(preview);
   let content: ReactNode;
   if (preview.status === 'loading') {
-    content = <LoadingNotice>{s.previewing}</LoadingNotice>;
+    content = <LoadingNotice>{t('clusterSettings:previewing')}</LoadingNotice>;
   } else if (preview.status === 'error' && preview.error) {
     content = (
       <>
-        <ErrorNotice title={s.previewFailed} error={preview.error} />
-        {outdated ? null : <p className="muted">{s.previewFailedSaveHint}</p>}
+        <ErrorNotice title={t('clusterSettings:previewFailed')} error={preview.error} />
+        {outdated ? null : <p className="muted">{t('clusterSettings:previewFailedSaveHint')}</p>}
       </>
     );
   } else if (deleted.length === 0) {
-    content = <p>{s.previewKeepsAll(preview.decisions.length)}</p>;
+    content = (
+      <p>
+        {preview.decisions.length === 0
+          ? t('clusterSettings:previewNoPoints')
+          : t('clusterSettings:previewKeepsAll', { count: preview.decisions.length })}
+      </p>
+    );
   } else {
     content = (
       <>
-        <p className="preview-deletes">{s.previewDeletes(deleted.length, preview.decisions.length)}</p>
+        <p className="preview-deletes">{t('clusterSettings:previewDeletes', { deleted: deleted.length, count: preview.decisions.length })}</p>
         <PreviewTable preview={preview} />
-        {outdated ? null : <p className="muted">{s.previewReviewHint}</p>}
+        {outdated ? null : <p className="muted">{t('clusterSettings:previewReviewHint')}</p>}
       </>
     );
   }
@@ -84,7 +89,7 @@ export function RetentionPreviewResult(props: { focusRef: RefObject<HTMLDivEleme
       {outdated && preview.status !== 'loading' ? (
         <p className="field-warning">
           <WarningIcon />
-          <span>{s.previewOutdated}</span>
+          <span>{t('clusterSettings:previewOutdated')}</span>
         </p>
       ) : null}
       {content}
@@ -93,8 +98,7 @@ export function RetentionPreviewResult(props: { focusRef: RefObject<HTMLDivEleme
 }
 
 export function RetentionFields(props: { preview: ReactNode }): ReactNode {
-  const m = useMessages();
-  const s = m.clusterSettings;
+  const { t } = useTranslation(['points', 'clusterSettings', 'common']);
   const { clusterSettings } = useStores();
   const form = useStore(clusterSettings, (state) => state.retentionForm);
   const problems = useStore(clusterSettings, (state) => state.retentionProblems);
@@ -105,18 +109,17 @@ export function RetentionFields(props: { preview: ReactNode }): ReactNode {
   const previewRetention = useStore(clusterSettings, (state) => state.previewRetention);
   const headingId = useId();
   const introId = useId();
-  const countProblems = s.countProblems(RETENTION_COUNT_MAX);
   return (
     <section className="settings-part" aria-labelledby={headingId} aria-describedby={introId}>
-      <h3 id={headingId}>{s.retentionHeading}</h3>
+      <h3 id={headingId}>{t('clusterSettings:retentionHeading')}</h3>
       <p className="muted" id={introId}>
-        {s.retentionIntro}
+        {t('clusterSettings:retentionIntro')}
       </p>
       <div className="field-grid retention-grid">
         {RETENTION_FIELDS.map((field) => {
           const problem = problems?.fields[field];
           return (
-            <Field key={field} label={s.retentionLabels[field]} hint={s.retentionHints[field]} error={problem ? countProblems[problem] : null}>
+            <Field key={field} label={t(`clusterSettings:retentionLabels.${field}`)} hint={t(`clusterSettings:retentionHints.${field}`)} error={problem ? t(`clusterSettings:countProblems.${problem}`, { max: RETENTION_COUNT_MAX }) : null}>
               {(control) => (
                 <input
                   {...control}
@@ -134,20 +137,20 @@ export function RetentionFields(props: { preview: ReactNode }): ReactNode {
       {problems?.keepsNothing ? (
         <p className="field-error">
           <WarningIcon />
-          <span>{s.keepsNothing}</span>
+          <span>{t('clusterSettings:keepsNothing')}</span>
         </p>
       ) : null}
-      {overrides > 0 ? <p className="muted">{s.vmOverrides(overrides)}</p> : null}
+      {overrides > 0 ? <p className="muted">{t('clusterSettings:vmOverrides', { count: overrides })}</p> : null}
       <button
         type="button"
         className="button"
-        aria-label={s.previewLabel}
+        aria-label={t('clusterSettings:previewLabel')}
         aria-disabled={previewing || saving}
         onClick={() => {
           if (!previewing && !saving) void previewRetention();
         }}
       >
-        {s.preview}
+        {t('clusterSettings:preview')}
       </button>
       {props.preview}
     </section>

@@ -5,27 +5,30 @@ import { useId, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { Field } from '../../components/Field.js';
 import { WarningIcon } from '../../components/Icons.js';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/format.js';
 import { SCHEDULE_KINDS, type Weekday } from '../../stores/cluster-settings-store.js';
 import { useStores } from '../../stores/index.js';
 
 function RunTimes(): ReactNode {
-  const m = useMessages();
-  const s = m.clusterSettings;
+  const { t } = useTranslation(['clusterSettings']);
+  const f = useFormat();
   const { clusterSettings } = useStores();
   const schedule = useStore(clusterSettings, (state) => state.schedule);
   if (schedule === null) return null;
   return (
     <p className="schedule-runs muted">
-      <span>{schedule.nextRunAt === null ? s.notScheduled : s.nextRun(m.formatDateTime(schedule.nextRunAt))}</span>{' '}
-      <span>{schedule.lastRunAt === null ? s.neverRun : s.lastRun(m.formatDateTime(schedule.lastRunAt))}</span>
+      <span>{schedule.nextRunAt === null ? t('clusterSettings:notScheduled') : t('clusterSettings:nextRun', { when: f.dateTime(schedule.nextRunAt) })}</span>{' '}
+      <span>{schedule.lastRunAt === null ? t('clusterSettings:neverRun') : t('clusterSettings:lastRun', { when: f.dateTime(schedule.lastRunAt) })}</span>
     </p>
   );
 }
 
+/** The days in the order the list shows them: the week starting on Monday (the contract's day 0 is Sunday). */
+const WEEK_ORDER: readonly Weekday[] = [1, 2, 3, 4, 5, 6, 0];
+
 function WeekdayChoices(): ReactNode {
-  const m = useMessages();
-  const s = m.clusterSettings;
+  const { t } = useTranslation(['clusterSettings']);
   const { clusterSettings } = useStores();
   const days = useStore(clusterSettings, (state) => state.scheduleForm.days);
   const problem = useStore(clusterSettings, (state) => state.scheduleProblems?.days ?? null);
@@ -33,19 +36,19 @@ function WeekdayChoices(): ReactNode {
   const errorId = useId();
   return (
     <fieldset className="choice-group" aria-describedby={problem ? errorId : undefined} aria-invalid={problem ? true : undefined}>
-      <legend className="field-label">{s.daysLegend}</legend>
+      <legend className="field-label">{t('clusterSettings:daysLegend')}</legend>
       <div className="weekday-choices">
-        {s.weekOrder.map((day: Weekday) => (
+        {WEEK_ORDER.map((day) => (
           <label key={day} className="choice">
             <input type="checkbox" className="checkbox" checked={days.includes(day)} onChange={() => toggleDay(day)} />
-            <span>{s.weekdays[day]}</span>
+            <span>{t(`clusterSettings:weekdays.${day}`)}</span>
           </label>
         ))}
       </div>
       {problem ? (
         <p className="field-error" id={errorId}>
           <WarningIcon />
-          <span>{s.daysRequired}</span>
+          <span>{t('clusterSettings:daysRequired')}</span>
         </p>
       ) : null}
     </fieldset>
@@ -53,8 +56,7 @@ function WeekdayChoices(): ReactNode {
 }
 
 export function ScheduleFields(): ReactNode {
-  const m = useMessages();
-  const s = m.clusterSettings;
+  const { t } = useTranslation(['clusterSettings']);
   const { clusterSettings } = useStores();
   const form = useStore(clusterSettings, (state) => state.scheduleForm);
   const timeProblem = useStore(clusterSettings, (state) => state.scheduleProblems?.time ?? null);
@@ -63,9 +65,9 @@ export function ScheduleFields(): ReactNode {
   const headingId = useId();
   return (
     <section className="settings-part" aria-labelledby={headingId}>
-      <h3 id={headingId}>{s.scheduleHeading}</h3>
+      <h3 id={headingId}>{t('clusterSettings:scheduleHeading')}</h3>
       <fieldset className="choice-group">
-        <legend className="field-label">{s.scheduleLegend}</legend>
+        <legend className="field-label">{t('clusterSettings:scheduleLegend')}</legend>
         {SCHEDULE_KINDS.map((kind) => (
           <label key={kind} className="choice">
             <input
@@ -75,13 +77,13 @@ export function ScheduleFields(): ReactNode {
               checked={form.kind === kind}
               onChange={() => setScheduleKind(kind)}
             />
-            <span>{s.scheduleKinds[kind]}</span>
+            <span>{t(`clusterSettings:scheduleKinds.${kind}`)}</span>
           </label>
         ))}
       </fieldset>
       {form.kind === 'none' ? null : (
         <>
-          <Field label={s.timeLabel} hint={s.timeHint} error={timeProblem ? s.timeProblems[timeProblem] : null}>
+          <Field label={t('clusterSettings:timeLabel')} hint={t('clusterSettings:timeHint')} error={timeProblem ? t(`clusterSettings:timeProblems.${timeProblem}`) : null}>
             {(control) => (
               <input {...control} type="time" className="input input-time" value={form.time} onChange={(event) => setTime(event.target.value)} />
             )}

@@ -2,12 +2,12 @@
 // "mixed" when some are chosen). Native checkboxes, so Tab and Space work as everywhere else.
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useStore } from 'zustand';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
 import { EMPTY_CLUSTER_BACKUP, selectionState } from '../../stores/backup-store.js';
 import { useStores } from '../../stores/index.js';
 
 export function VmCheckbox(props: { clusterId: string; vmUuid: string; vmName: string }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['clusters']);
   const { backup } = useStores();
   const checked = useStore(backup, (state) => (state.byCluster[props.clusterId]?.selected ?? []).includes(props.vmUuid.toLowerCase()));
   const toggleVm = useStore(backup, (state) => state.toggleVm);
@@ -16,14 +16,14 @@ export function VmCheckbox(props: { clusterId: string; vmUuid: string; vmName: s
       type="checkbox"
       className="checkbox"
       checked={checked}
-      aria-label={m.clusters.vms.chooseVm(props.vmName)}
+      aria-label={t('clusters:vms.chooseVm', { vm: props.vmName })}
       onChange={() => toggleVm(props.clusterId, props.vmUuid)}
     />
   );
 }
 
 export function SelectAllVmsCheckbox(props: { clusterId: string; clusterName: string; vmUuids: readonly string[] }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['clusters']);
   const { backup } = useStores();
   const selected = useStore(backup, (state) => state.byCluster[props.clusterId]?.selected ?? EMPTY_CLUSTER_BACKUP.selected);
   const setVmsSelected = useStore(backup, (state) => state.setVmsSelected);
@@ -41,15 +41,15 @@ export function SelectAllVmsCheckbox(props: { clusterId: string; clusterName: st
       type="checkbox"
       className="checkbox"
       checked={state === 'all'}
-      aria-label={m.clusters.vms.chooseAll(props.clusterName)}
+      aria-label={t('clusters:vms.chooseAll', { cluster: props.clusterName })}
       onChange={() => setVmsSelected(props.clusterId, props.vmUuids, state !== 'all')}
     />
   );
 }
 
 export function SelectionCount(props: { clusterId: string; total: number }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['clusters']);
   const { backup } = useStores();
   const count = useStore(backup, (state) => state.byCluster[props.clusterId]?.selected.length ?? 0);
-  return <span className="muted">{m.clusters.vms.chosen(count, props.total)}</span>;
+  return <span className="muted">{t('clusters:vms.chosen', { chosen: count, count: props.total })}</span>;
 }
