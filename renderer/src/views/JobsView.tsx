@@ -5,7 +5,7 @@ import { useStore } from 'zustand';
 import { JobsIcon } from '../components/Icons.js';
 import { EmptyState, ErrorNotice, LoadingNotice } from '../components/Notices.js';
 import { FocusHeadingOnMount, ViewHeading } from '../components/ViewHeading.js';
-import { useMessages } from '../messages.js';
+import { useTranslation } from 'react-i18next';
 import { useStores } from '../stores/index.js';
 import { activeJobs } from '../stores/job-progress-store.js';
 import { ActiveJobCard } from './jobs/ActiveJobCard.js';
@@ -14,7 +14,7 @@ import { focusAfterDetailClose, JobDetailPanel } from './jobs/JobDetailPanel.js'
 import { JobHistory } from './jobs/JobHistory.js';
 
 function ActiveJobs(props: { openJobId: string | null }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['jobs', 'common']);
   const { jobProgress } = useStores();
   const byJob = useStore(jobProgress, (state) => state.byJob);
   const watchError = useStore(jobProgress, (state) => state.watchError);
@@ -22,10 +22,10 @@ function ActiveJobs(props: { openJobId: string | null }): ReactNode {
   const active = activeJobs(byJob);
   return (
     <section className="active-jobs" aria-labelledby={headingId}>
-      <h2 id={headingId}>{m.jobs.activeHeading}</h2>
-      {watchError ? <p className="muted">{m.jobs.progressWatchFailed}</p> : null}
+      <h2 id={headingId}>{t('jobs:activeHeading')}</h2>
+      {watchError ? <p className="muted">{t('jobs:progressWatchFailed')}</p> : null}
       {active.length === 0 ? (
-        <p className="muted">{m.jobs.noneActive}</p>
+        <p className="muted">{t('jobs:noneActive')}</p>
       ) : (
         active.map((progress) => <ActiveJobCard key={progress.jobId} progress={progress} isOpen={progress.jobId === props.openJobId} />)
       )}
@@ -34,7 +34,7 @@ function ActiveJobs(props: { openJobId: string | null }): ReactNode {
 }
 
 function HistorySection(props: { openJobId: string | null }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['jobs', 'common']);
   const { jobs: store } = useStores();
   const jobs = useStore(store, (state) => state.jobs);
   const status = useStore(store, (state) => state.status);
@@ -45,19 +45,19 @@ function HistorySection(props: { openJobId: string | null }): ReactNode {
 
   let content: ReactNode;
   if (status === 'error' && error && jobs.length === 0) {
-    content = <ErrorNotice title={m.jobs.loadFailed} error={error} onRetry={() => void load()} />;
+    content = <ErrorNotice title={t('jobs:loadFailed')} error={error} onRetry={() => void load()} />;
   } else if (status === 'ready' && jobs.length === 0) {
     content = (
-      <EmptyState title={m.jobs.emptyTitle} icon={<JobsIcon />}>
-        <p>{m.jobs.emptyBody}</p>
+      <EmptyState title={t('jobs:emptyTitle')} icon={<JobsIcon />}>
+        <p>{t('jobs:emptyBody')}</p>
       </EmptyState>
     );
   } else if (jobs.length === 0) {
-    content = <LoadingNotice>{m.jobs.loading}</LoadingNotice>;
+    content = <LoadingNotice>{t('jobs:loading')}</LoadingNotice>;
   } else {
     content = (
       <>
-        {status === 'error' && error ? <ErrorNotice title={m.jobs.loadFailed} error={error} onRetry={() => void load()} /> : null}
+        {status === 'error' && error ? <ErrorNotice title={t('jobs:loadFailed')} error={error} onRetry={() => void load()} /> : null}
         <JobHistory jobs={jobs} openJobId={props.openJobId} busy={status === 'loading'} />
       </>
     );
@@ -65,15 +65,15 @@ function HistorySection(props: { openJobId: string | null }): ReactNode {
 
   return (
     <section className="job-history-section" aria-labelledby={headingId}>
-      <h2 id={headingId}>{m.jobs.historyHeading}</h2>
-      {watchError ? <p className="muted">{m.jobs.historyWatchFailed}</p> : null}
+      <h2 id={headingId}>{t('jobs:historyHeading')}</h2>
+      {watchError ? <p className="muted">{t('jobs:historyWatchFailed')}</p> : null}
       {content}
     </section>
   );
 }
 
 export function JobsView(): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['jobs', 'common']);
   const { jobs, jobProgress, jobDetail, navigation } = useStores();
   const route = useStore(navigation, (state) => state.route);
   const navigate = useStore(navigation, (state) => state.navigate);
@@ -111,7 +111,7 @@ export function JobsView(): ReactNode {
 
   return (
     <div className="jobs-view">
-      <ViewHeading>{m.views.jobs}</ViewHeading>
+      <ViewHeading>{t('common:views.jobs')}</ViewHeading>
       <ActiveJobs openJobId={openJobId} />
       {openJobId === null ? null : (
         <JobDetailPanel key={openJobId} jobId={openJobId} focusOnOpen={jobChanged || focusOnMount} onClose={closeDetail} />

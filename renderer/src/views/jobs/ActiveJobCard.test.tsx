@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JOB_PHASES } from '../../../../shared/model/job.js';
-import { en } from '../../messages.js';
+import { en } from '../../locales/index.js';
+import { i18nForTest } from '../../testing/i18n.js';
 import { createFakeEngineClient } from '../../testing/fake-engine-client.js';
 import { backupJob, jobItem, progressOf } from '../../testing/fixtures.js';
 import { renderWithStores, storesForTest } from '../../testing/render.js';
@@ -9,6 +10,7 @@ import { ActiveJobCard } from './ActiveJobCard.js';
 import { itemPhaseText, JobItemsTable } from './JobItemsTable.js';
 
 const GiB = 1024 ** 3;
+const t = i18nForTest().getFixedT('en', ['jobs']);
 
 describe('ActiveJobCard', () => {
   it('shows the overall progress as a progressbar with bytes, speed, time left and the chart', () => {
@@ -124,14 +126,14 @@ describe('JobItemsTable', () => {
   it('words a restore\'s phases for a restore, not a backup', () => {
     const phases = ['preflight', 'creating', 'uploading', 'defining', 'starting', 'finishing', 'cleaning-up', 'done'];
     for (const phase of phases) {
-      const text = itemPhaseText(en, 'restore', phase);
+      const text = itemPhaseText(t, 'restore', phase);
       expect(text, phase).not.toBe(phase);
       expect(text).not.toMatch(/backup/i);
     }
-    expect(itemPhaseText(en, 'restore', 'starting')).toBe('Starting the VM');
-    expect(itemPhaseText(en, 'backup', 'starting')).toBe('Starting the backup');
+    expect(itemPhaseText(t, 'restore', 'starting')).toBe('Starting the VM');
+    expect(itemPhaseText(t, 'backup', 'starting')).toBe('Starting the backup');
     // A phase the engine adds later is shown as it says it.
-    expect(itemPhaseText(en, 'restore', 'resizing')).toBe('resizing');
+    expect(itemPhaseText(t, 'restore', 'resizing')).toBe('resizing');
 
     const html = renderWithStores(storesForTest(), <JobItemsTable progress={restoreProgress(5, {}, { phase: 'starting' })} />);
     expect(html).toContain('<span class="item-phase muted">Starting the VM</span>');

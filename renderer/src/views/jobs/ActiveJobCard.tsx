@@ -4,7 +4,8 @@
 import { useId, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { JobProgress } from '../../../../shared/model/job.js';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/format.js';
 import { useStores } from '../../stores/index.js';
 import { hashFor, jobRoute } from '../../stores/navigation-store.js';
 import { JobItemsTable } from './JobItemsTable.js';
@@ -12,8 +13,7 @@ import { JobProgressSummary } from './JobProgressSummary.js';
 import { JobStateBadge } from './JobStateBadge.js';
 
 function CancelJobButton(props: { progress: JobProgress }): ReactNode {
-  const m = useMessages();
-  const c = m.jobs.cancel;
+  const { t } = useTranslation(['jobs']);
   const { jobs } = useStores();
   const requested = useStore(jobs, (state) => state.cancelRequested.includes(props.progress.jobId));
   const askCancel = useStore(jobs, (state) => state.askCancel);
@@ -23,18 +23,18 @@ function CancelJobButton(props: { progress: JobProgress }): ReactNode {
       <button
         type="button"
         className="button button-danger"
-        aria-label={requested ? undefined : c.buttonLabel(props.progress.title)}
+        aria-label={requested ? undefined : t('jobs:cancel.buttonLabel', { title: props.progress.title })}
         aria-disabled={requested}
         aria-describedby={requested ? reasonId : undefined}
         onClick={() => {
           if (!requested) askCancel(props.progress.jobId, props.progress.title);
         }}
       >
-        {requested ? c.requested : c.button}
+        {requested ? t('jobs:cancel.requested') : t('jobs:cancel.button')}
       </button>
       {requested ? (
         <p className="muted button-reason" id={reasonId}>
-          {c.requestedReason}
+          {t('jobs:cancel.requestedReason')}
         </p>
       ) : null}
     </>
@@ -42,7 +42,8 @@ function CancelJobButton(props: { progress: JobProgress }): ReactNode {
 }
 
 export function ActiveJobCard(props: { progress: JobProgress; isOpen: boolean }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['jobs']);
+  const f = useFormat();
   const { progress } = props;
   const headingId = useId();
   // What the job does beyond its VMs (a backup's retention at its end; verify; prune), while it runs.
@@ -53,9 +54,9 @@ export function ActiveJobCard(props: { progress: JobProgress; isOpen: boolean })
         <div>
           <h3 id={headingId}>{progress.title}</h3>
           <p className="job-card-kind">
-            <span>{m.jobs.kinds[progress.kind]}</span>
+            <span>{t(`jobs:kinds.${progress.kind}`)}</span>
             <JobStateBadge state={progress.state} />
-            {phase === null ? null : <span className="job-phase">{m.jobs.phases[phase]}</span>}
+            {phase === null ? null : <span className="job-phase">{t(`jobs:phases.${phase}`)}</span>}
           </p>
         </div>
         <div className="job-card-actions">
@@ -63,9 +64,9 @@ export function ActiveJobCard(props: { progress: JobProgress; isOpen: boolean })
             className="button"
             href={hashFor(jobRoute(progress.jobId))}
             aria-current={props.isOpen ? 'true' : undefined}
-            aria-label={m.jobs.detailsLabel(progress.title, m.formatDateTime(progress.startedAt ?? progress.updatedAt))}
+            aria-label={t('jobs:detailsLabel', { title: progress.title, when: f.dateTime(progress.startedAt ?? progress.updatedAt) })}
           >
-            {m.jobs.details}
+            {t('jobs:details')}
           </a>
           <CancelJobButton progress={progress} />
         </div>

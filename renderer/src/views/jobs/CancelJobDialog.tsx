@@ -4,12 +4,11 @@ import { useId, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { Modal } from '../../components/Modal.js';
 import { ErrorNotice } from '../../components/Notices.js';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
 import { useStores } from '../../stores/index.js';
 
 export function CancelJobDialog(): ReactNode {
-  const m = useMessages();
-  const c = m.jobs.cancel;
+  const { t } = useTranslation(['jobs']);
   const { jobs, status } = useStores();
   const cancellation = useStore(jobs, (state) => state.cancellation);
   const dismissCancel = useStore(jobs, (state) => state.dismissCancel);
@@ -20,29 +19,29 @@ export function CancelJobDialog(): ReactNode {
 
   const onConfirm = async (): Promise<void> => {
     const title = cancellation?.title;
-    if (await confirmCancel()) announce(c.sent(title ?? ''));
+    if (await confirmCancel()) announce(t('jobs:cancel.sent', { title: title ?? '' }));
   };
 
   return (
     <Modal open={cancellation !== null} onDismiss={dismissCancel} labelledBy={titleId} describedBy={bodyId} className="modal-narrow">
       {cancellation ? (
         <div className="modal-body">
-          <h2 id={titleId}>{c.title(cancellation.title)}</h2>
+          <h2 id={titleId}>{t('jobs:cancel.title', { title: cancellation.title })}</h2>
           <div id={bodyId}>
-            <p>{c.body}</p>
-            <p>{c.kept}</p>
+            <p>{t('jobs:cancel.body')}</p>
+            <p>{t('jobs:cancel.kept')}</p>
           </div>
           {cancellation.error?.code === 'not_found' ? (
             // The engine knows only queued and running jobs by then.
             <p className="notice notice-error" role="alert">
-              {c.alreadyEnded}
+              {t('jobs:cancel.alreadyEnded')}
             </p>
           ) : cancellation.error ? (
-            <ErrorNotice title={c.failed} error={cancellation.error} />
+            <ErrorNotice title={t('jobs:cancel.failed')} error={cancellation.error} />
           ) : null}
           <div className="modal-actions">
             <button type="button" className="button" onClick={dismissCancel}>
-              {c.keep}
+              {t('jobs:cancel.keep')}
             </button>
             <button
               type="button"
@@ -50,7 +49,7 @@ export function CancelJobDialog(): ReactNode {
               aria-disabled={cancellation.sending}
               onClick={() => void onConfirm()}
             >
-              {cancellation.sending ? c.sending : c.confirm}
+              {cancellation.sending ? t('jobs:cancel.sending') : t('jobs:cancel.confirm')}
             </button>
           </div>
         </div>

@@ -6,64 +6,64 @@ import type { JobProgress, JobSummary } from '../../../../shared/model/job.js';
 import { RefreshIcon } from '../../components/Icons.js';
 import { ErrorNotice, LoadingNotice } from '../../components/Notices.js';
 import { JobErrorNotice } from './JobErrorNotice.js';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/format.js';
 import { currentProgress } from '../../stores/job-detail-store.js';
 import { isFinalState } from '../../stores/job-progress-store.js';
 import { useStores } from '../../stores/index.js';
-import { JOB_LINK_ATTRIBUTE } from './JobHistory.js';
+import { itemsOutcomeText, JOB_LINK_ATTRIBUTE } from './JobHistory.js';
 import { hasItems, JobItemsTable } from './JobItemsTable.js';
 import { JobLog } from './JobLog.js';
 import { JobStateBadge } from './JobStateBadge.js';
 
 function JobFacts(props: { summary: JobSummary; progress: JobProgress }): ReactNode {
-  const m = useMessages();
-  const d = m.jobs.detail;
+  const { t } = useTranslation(['jobs']);
+  const f = useFormat();
   const { summary, progress } = props;
   const finishedAt = summary.finishedAt;
   return (
     <dl className="facts job-detail-facts">
       <div>
-        <dt>{d.kind}</dt>
-        <dd>{m.jobs.kinds[summary.kind]}</dd>
+        <dt>{t('jobs:detail.kind')}</dt>
+        <dd>{t(`jobs:kinds.${summary.kind}`)}</dd>
       </div>
       <div>
-        <dt>{d.state}</dt>
+        <dt>{t('jobs:detail.state')}</dt>
         <dd>
           {/* The snapshot is at least as new as the summary (which jobs.get gave with it). */}
           <JobStateBadge state={progress.state} />
         </dd>
       </div>
       <div>
-        <dt>{d.trigger}</dt>
-        <dd>{m.jobs.triggers[summary.trigger]}</dd>
+        <dt>{t('jobs:detail.trigger')}</dt>
+        <dd>{t(`jobs:triggers.${summary.trigger}`)}</dd>
       </div>
       <div>
-        <dt>{d.created}</dt>
-        <dd>{m.formatDateTime(summary.createdAt)}</dd>
+        <dt>{t('jobs:detail.created')}</dt>
+        <dd>{f.dateTime(summary.createdAt)}</dd>
       </div>
       <div>
-        <dt>{d.startedAt}</dt>
-        <dd>{summary.startedAt === null ? d.notYet : m.formatDateTime(summary.startedAt)}</dd>
+        <dt>{t('jobs:detail.startedAt')}</dt>
+        <dd>{summary.startedAt === null ? t('jobs:detail.notYet') : f.dateTime(summary.startedAt)}</dd>
       </div>
       <div>
-        <dt>{d.finished}</dt>
-        <dd>{finishedAt === null ? m.jobs.notFinished : m.formatDateTime(finishedAt)}</dd>
+        <dt>{t('jobs:detail.finished')}</dt>
+        <dd>{finishedAt === null ? t('jobs:notFinished') : f.dateTime(finishedAt)}</dd>
       </div>
       <div>
-        <dt>{d.items}</dt>
-        <dd>{m.jobs.itemsOutcome(summary.itemsSucceeded, summary.itemsFailed, summary.itemCount)}</dd>
+        <dt>{t('jobs:detail.items')}</dt>
+        <dd>{itemsOutcomeText(t, summary)}</dd>
       </div>
       <div>
-        <dt>{summary.kind === 'restore' ? d.dataWritten : d.data}</dt>
-        <dd>{m.formatBytes(Math.max(summary.bytesDone, progress.bytesDone))}</dd>
+        <dt>{summary.kind === 'restore' ? t('jobs:detail.dataWritten') : t('jobs:detail.data')}</dt>
+        <dd>{f.bytes(Math.max(summary.bytesDone, progress.bytesDone))}</dd>
       </div>
     </dl>
   );
 }
 
 export function JobDetailPanel(props: { jobId: string; focusOnOpen: boolean; onClose: () => void }): ReactNode {
-  const m = useMessages();
-  const d = m.jobs.detail;
+  const { t } = useTranslation(['jobs']);
   const { jobDetail, jobProgress } = useStores();
   const detail = useStore(jobDetail, (state) => (state.jobId === props.jobId ? state.detail : null));
   const status = useStore(jobDetail, (state) => state.status);
@@ -88,9 +88,9 @@ export function JobDetailPanel(props: { jobId: string; focusOnOpen: boolean; onC
   if (detail === null) {
     body =
       status === 'error' && error ? (
-        <ErrorNotice title={d.loadFailed} error={error} onRetry={() => void reload()} />
+        <ErrorNotice title={t('jobs:detail.loadFailed')} error={error} onRetry={() => void reload()} />
       ) : (
-        <LoadingNotice>{d.loading}</LoadingNotice>
+        <LoadingNotice>{t('jobs:detail.loading')}</LoadingNotice>
       );
   } else {
     const shown = progress ?? detail.progress;
@@ -98,26 +98,26 @@ export function JobDetailPanel(props: { jobId: string; focusOnOpen: boolean; onC
       <>
         <JobFacts summary={detail.summary} progress={shown} />
         {shownAbove ? (
-          <p className="muted">{d.liveAbove}</p>
+          <p className="muted">{t('jobs:detail.liveAbove')}</p>
         ) : (
           <>
-            {shown.error ? <JobErrorNotice title={d.jobError} error={shown.error} /> : null}
+            {shown.error ? <JobErrorNotice title={t('jobs:detail.jobError')} error={shown.error} /> : null}
             {hasItems(shown) ? (
               <>
-                <h3 className="cluster-subheading">{d.itemsHeading}</h3>
+                <h3 className="cluster-subheading">{t('jobs:detail.itemsHeading')}</h3>
                 <JobItemsTable progress={shown} />
               </>
             ) : null}
           </>
         )}
         <div className="job-log-header">
-          <h3 className="cluster-subheading">{d.logHeading}</h3>
+          <h3 className="cluster-subheading">{t('jobs:detail.logHeading')}</h3>
           <button type="button" className="button button-small" onClick={() => void reload()} aria-disabled={status === 'loading'}>
             <RefreshIcon />
-            {d.refreshLog}
+            {t('jobs:detail.refreshLog')}
           </button>
         </div>
-        {watchError ? <p className="muted">{d.watchFailed}</p> : null}
+        {watchError ? <p className="muted">{t('jobs:detail.watchFailed')}</p> : null}
         <JobLog title={detail.summary.title} lines={detail.log} />
       </>
     );
@@ -127,10 +127,10 @@ export function JobDetailPanel(props: { jobId: string; focusOnOpen: boolean; onC
     <section className="panel job-detail" aria-labelledby={headingId}>
       <header className="job-detail-header">
         <h2 id={headingId} ref={headingRef} tabIndex={-1}>
-          {title === null ? d.loading : d.heading(title)}
+          {title === null ? t('jobs:detail.loading') : t('jobs:detail.heading', { title })}
         </h2>
         <button type="button" className="button" onClick={props.onClose}>
-          {d.close}
+          {t('jobs:detail.close')}
         </button>
       </header>
       {body}

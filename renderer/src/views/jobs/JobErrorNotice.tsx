@@ -2,15 +2,15 @@
 // error codes are the engine's own (a host's, the repository's), not the IPC error codes ErrorNotice explains.
 import type { ReactNode } from 'react';
 import type { JobError } from '../../../../shared/model/job.js';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
 
 export function JobErrorNotice(props: { title: string; error: JobError }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['jobs']);
   return (
     <div className="notice notice-error">
       <p className="notice-title">{props.title}</p>
       <p className="selectable">{props.error.message}</p>
-      <p className="notice-detail">{m.jobs.progress.errorCode(props.error.code)}</p>
+      <p className="notice-detail">{t('jobs:progress.errorCode', { code: props.error.code })}</p>
     </div>
   );
 }

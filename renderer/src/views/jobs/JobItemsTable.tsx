@@ -2,19 +2,24 @@
 // where it runs, its state and phase (in a backup's words or a restore's), its progress with a bar per disk, its
 // error, and what it produced: a backup's restore point, or a restored VM (its name and host, whether it runs or
 // why it did not start, its volumes and warnings).
+import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { JobItem, JobKind, JobProgress } from '../../../../shared/model/job.js';
 import type { RestoreItemResult } from '../../../../shared/model/restore.js';
 import { WarningIcon } from '../../components/Icons.js';
-import { useMessages, type Messages } from '../../messages.js';
+import { useFormat } from '../../i18n/format.js';
+import { isKeyOf } from '../../i18n/index.js';
+import { en } from '../../locales/index.js';
 import { JobProgressBar, workStatusOf } from './JobProgressBar.js';
 import { JobItemStateBadge } from './JobStateBadge.js';
 
 function ItemProgress(props: { item: JobItem }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['jobs']);
+  const f = useFormat();
   const { item } = props;
   if (item.state === 'queued' || (item.bytesTotal === 0 && item.disks.length === 0)) {
-    return <span className="muted">{m.jobs.items.noResult}</span>;
+    return <span className="muted">{t('jobs:items.noResult')}</span>;
   }
   const status = workStatusOf(item.state);
   // A disk read to its end is done even while its VM writes the restore point.
@@ -22,7 +27,7 @@ function ItemProgress(props: { item: JobItem }): ReactNode {
   return (
     <div className="item-progress">
       <JobProgressBar
-        label={m.jobs.items.progressLabel(item.name)}
+        label={t('jobs:items.progressLabel', { vm: item.name })}
         bytesDone={item.bytesDone}
         bytesTotal={item.bytesTotal}
         status={status}
@@ -33,10 +38,10 @@ function ItemProgress(props: { item: JobItem }): ReactNode {
           {item.disks.map((disk) => (
             <li key={disk.target}>
               <span className="disk-progress-text">
-                {m.jobs.items.disk(disk.target, m.formatBytes(disk.bytesDone), m.formatBytes(disk.bytesTotal))}
+                {t('jobs:items.disk', { disk: disk.target, done: f.bytes(disk.bytesDone), total: f.bytes(disk.bytesTotal) })}
               </span>
               <JobProgressBar
-                label={m.jobs.items.diskLabel(item.name, disk.target)}
+                label={t('jobs:items.diskLabel', { vm: item.name, disk: disk.target })}
                 bytesDone={disk.bytesDone}
                 bytesTotal={disk.bytesTotal}
                 status={diskStatus}
@@ -51,30 +56,32 @@ function ItemProgress(props: { item: JobItem }): ReactNode {
 }
 
 /** What an item is doing now, in the words of its job's kind; a phase without words is shown as the engine says it. */
-export function itemPhaseText(m: Messages, kind: JobKind, phase: string): string {
-  const words = kind === 'restore' ? m.jobs.items.restorePhases : m.jobs.items.phases;
-  return words[phase] ?? phase;
+export function itemPhaseText(t: TFunction<['jobs']>, kind: JobKind, phase: string): string {
+  if (kind === 'restore') return isKeyOf(en.jobs.items.restorePhases, phase) ? t(`jobs:items.restorePhases.${phase}`) : phase;
+  return isKeyOf(en.jobs.items.phases, phase) ? t(`jobs:items.phases.${phase}`) : phase;
 }
 
 function RestoreResult(props: { result: RestoreItemResult }): ReactNode {
-  const m = useMessages();
-  const i = m.jobs.items;
+  const { t } = useTranslation(['jobs']);
+  const f = useFormat();
   const { result } = props;
   return (
     <div className="item-result">
-      <span className="item-result-type selectable">{i.restoredAs(result.vmName, result.host, result.replaced)}</span>
+      <span className="item-result-type selectable">{result.replaced
+          ? t('jobs:items.restoredAsReplace', { vm: result.vmName, host: result.host })
+          : t('jobs:items.restoredAsCopy', { vm: result.vmName, host: result.host })}</span>
       {result.started ? (
-        <span>{i.restoredRunning}</span>
+        <span>{t('jobs:items.restoredRunning')}</span>
       ) : result.startError !== null ? (
         <span className="item-result-reason">
-          {i.restoredNotStarted} <span className="selectable">{result.startError}</span>
+          {t('jobs:items.restoredNotStarted')} <span className="selectable">{result.startError}</span>
         </span>
       ) : (
-        <span>{i.restoredShutOff}</span>
+        <span>{t('jobs:items.restoredShutOff')}</span>
       )}
-      {result.volumes.length > 0 ? <span className="muted selectable">{i.volumes(result.volumes)}</span> : null}
+      {result.volumes.length > 0 ? <span className="muted selectable">{t('jobs:items.volumes', { volumes: f.list(result.volumes) })}</span> : null}
       {result.warnings.length > 0 ? (
-        <ul className="plan-warnings" aria-label={i.warnings(result.warnings.length)}>
+        <ul className="plan-warnings" aria-label={t('jobs:items.warnings', { count: result.warnings.length })}>
           {result.warnings.map((warning, index) => (
             <li key={`${index}:${warning}`}>
               <WarningIcon />
@@ -88,23 +95,24 @@ function RestoreResult(props: { result: RestoreItemResult }): ReactNode {
 }
 
 function ItemResult(props: { item: JobItem }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['jobs']);
+  const f = useFormat();
   if (props.item.restoreResult !== null) return <RestoreResult result={props.item.restoreResult} />;
   const result = props.item.result;
-  if (result === null) return <span className="muted">{m.jobs.items.noResult}</span>;
+  if (result === null) return <span className="muted">{t('jobs:items.noResult')}</span>;
   return (
     <div className="item-result">
-      <span className="item-result-type">{m.jobs.items.resultTypes[result.type]}</span>
-      {result.type === 'full' && result.fullReason ? <span className="item-result-reason">{m.jobs.items.fullBecause(result.fullReason)}</span> : null}
-      <span className="muted">{m.jobs.items.added(m.formatBytes(result.bytesAdded))}</span>
+      <span className="item-result-type">{t(`jobs:items.resultTypes.${result.type}`)}</span>
+      {result.type === 'full' && result.fullReason ? <span className="item-result-reason">{t('jobs:items.fullBecause', { reason: result.fullReason })}</span> : null}
+      <span className="muted">{t('jobs:items.added', { bytes: f.bytes(result.bytesAdded) })}</span>
     </div>
   );
 }
 
 function ItemRow(props: { item: JobItem; kind: JobKind }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['jobs']);
   const { item } = props;
-  const phase = item.state === 'running' && item.phase !== null ? itemPhaseText(m, props.kind, item.phase) : null;
+  const phase = item.state === 'running' && item.phase !== null ? itemPhaseText(t, props.kind, item.phase) : null;
   return (
     <tr>
       <th scope="row">
@@ -113,13 +121,13 @@ function ItemRow(props: { item: JobItem; kind: JobKind }): ReactNode {
           <p className="item-error">
             <WarningIcon />
             <span>
-              <span className="visually-hidden">{m.jobs.items.error}: </span>
+              <span className="visually-hidden">{t('jobs:items.error')}: </span>
               <span className="selectable">{item.error.message}</span>
             </span>
           </p>
         ) : null}
       </th>
-      <td className="host-cell">{item.hostLabel ?? <span className="muted">{m.jobs.items.hostNotYet}</span>}</td>
+      <td className="host-cell">{item.hostLabel ?? <span className="muted">{t('jobs:items.hostNotYet')}</span>}</td>
       <td>
         <JobItemStateBadge state={item.state} />
         {phase ? <span className="item-phase muted">{phase}</span> : null}
@@ -140,20 +148,19 @@ export function hasItems(progress: JobProgress): boolean {
 }
 
 export function JobItemsTable(props: { progress: JobProgress }): ReactNode {
-  const m = useMessages();
-  const i = m.jobs.items;
-  if (props.progress.items.length === 0) return hasItems(props.progress) ? <p className="muted">{i.none}</p> : null;
+  const { t } = useTranslation(['jobs']);
+  if (props.progress.items.length === 0) return hasItems(props.progress) ? <p className="muted">{t('jobs:items.none')}</p> : null;
   return (
-    <div className="table-scroll" tabIndex={0} role="group" aria-label={i.caption(props.progress.title)}>
+    <div className="table-scroll" tabIndex={0} role="group" aria-label={t('jobs:items.caption', { title: props.progress.title })}>
       <table className="data-table compact job-items">
-        <caption className="visually-hidden">{i.caption(props.progress.title)}</caption>
+        <caption className="visually-hidden">{t('jobs:items.caption', { title: props.progress.title })}</caption>
         <thead>
           <tr>
-            <th scope="col">{i.columnVm}</th>
-            <th scope="col">{i.columnHost}</th>
-            <th scope="col">{i.columnState}</th>
-            <th scope="col">{i.columnProgress}</th>
-            <th scope="col">{i.columnResult}</th>
+            <th scope="col">{t('jobs:items.columnVm')}</th>
+            <th scope="col">{t('jobs:items.columnHost')}</th>
+            <th scope="col">{t('jobs:items.columnState')}</th>
+            <th scope="col">{t('jobs:items.columnProgress')}</th>
+            <th scope="col">{t('jobs:items.columnResult')}</th>
           </tr>
         </thead>
         <tbody>

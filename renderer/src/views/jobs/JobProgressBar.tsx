@@ -5,7 +5,8 @@ import type { ReactNode } from 'react';
 import type { JobItemState, JobState } from '../../../../shared/model/job.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { progressPercent, shownFraction, type WorkStatus } from '../../components/progress-math.js';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/format.js';
 
 export function JobProgressBar(props: {
   label: string;
@@ -17,18 +18,15 @@ export function JobProgressBar(props: {
   unknownText?: string;
   size?: 'large' | 'small';
 }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['jobs']);
+  const f = useFormat();
   const fraction = shownFraction(props.bytesDone, props.bytesTotal, props.status);
   const valueText =
     fraction === null
-      ? (props.unknownText ?? m.jobs.progress.sizing)
+      ? (props.unknownText ?? t('jobs:progress.sizing'))
       : props.bytesTotal > 0
-        ? m.jobs.progress.valueText(
-            m.formatPercent(progressPercent(fraction) / 100),
-            m.formatBytes(props.bytesDone),
-            m.formatBytes(props.bytesTotal),
-          )
-        : m.jobs.progress.nothingToRead;
+        ? t('jobs:progress.valueText', { percent: f.percent(progressPercent(fraction) / 100), done: f.bytes(props.bytesDone), total: f.bytes(props.bytesTotal) })
+        : t('jobs:progress.nothingToRead');
   return <ProgressBar label={props.label} fraction={fraction} valueText={valueText} size={props.size ?? 'large'} />;
 }
 

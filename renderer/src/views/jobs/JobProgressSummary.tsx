@@ -5,12 +5,13 @@ import type { JobProgress } from '../../../../shared/model/job.js';
 import { progressPercent, shownFraction } from '../../components/progress-math.js';
 import { ThroughputChart } from '../../components/ThroughputChart.js';
 import { JobErrorNotice } from './JobErrorNotice.js';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/format.js';
 import { JobProgressBar, workStatusOf } from './JobProgressBar.js';
 
 export function JobProgressSummary(props: { progress: JobProgress }): ReactNode {
-  const m = useMessages();
-  const p = m.jobs.progress;
+  const { t } = useTranslation(['jobs']);
+  const f = useFormat();
   const { progress } = props;
   const queued = progress.state === 'queued';
   const status = workStatusOf(progress.state);
@@ -18,39 +19,39 @@ export function JobProgressSummary(props: { progress: JobProgress }): ReactNode 
   return (
     <div className="job-progress">
       <JobProgressBar
-        label={p.label(progress.title)}
+        label={t('jobs:progress.label', { title: progress.title })}
         bytesDone={progress.bytesDone}
         bytesTotal={progress.bytesTotal}
         status={status}
         // A prune counts no bytes: its bar says what it does instead.
-        unknownText={queued ? p.queued : progress.phase !== null && progress.state === 'running' ? m.jobs.phases[progress.phase] : p.sizing}
+        unknownText={queued ? t('jobs:progress.queued') : progress.phase !== null && progress.state === 'running' ? t(`jobs:phases.${progress.phase}`) : t('jobs:progress.sizing')}
       />
       <div className="job-progress-body">
         <dl className="job-facts">
           <div>
-            <dt>{progress.kind === 'restore' ? p.written : p.read}</dt>
+            <dt>{progress.kind === 'restore' ? t('jobs:progress.written') : t('jobs:progress.read')}</dt>
             <dd>
               {fraction === null
-                ? m.formatBytes(progress.bytesDone)
-                : p.bytesOf(m.formatBytes(progress.bytesDone), m.formatBytes(progress.bytesTotal), m.formatPercent(progressPercent(fraction) / 100))}
+                ? f.bytes(progress.bytesDone)
+                : t('jobs:progress.bytesOf', { done: f.bytes(progress.bytesDone), total: f.bytes(progress.bytesTotal), percent: f.percent(progressPercent(fraction) / 100) })}
             </dd>
           </div>
           <div>
-            <dt>{p.speed}</dt>
-            <dd>{m.formatRate(progress.throughputBps)}</dd>
+            <dt>{t('jobs:progress.speed')}</dt>
+            <dd>{f.rate(progress.throughputBps)}</dd>
           </div>
           <div>
-            <dt>{p.timeLeft}</dt>
-            <dd>{progress.etaSeconds === null ? p.notKnown : p.about(m.formatDuration(progress.etaSeconds))}</dd>
+            <dt>{t('jobs:progress.timeLeft')}</dt>
+            <dd>{progress.etaSeconds === null ? t('jobs:progress.notKnown') : t('jobs:progress.about', { duration: f.duration(progress.etaSeconds) })}</dd>
           </div>
           <div>
-            <dt>{p.started}</dt>
-            <dd>{progress.startedAt === null ? p.queued : m.formatDateTime(progress.startedAt)}</dd>
+            <dt>{t('jobs:progress.started')}</dt>
+            <dd>{progress.startedAt === null ? t('jobs:progress.queued') : f.dateTime(progress.startedAt)}</dd>
           </div>
         </dl>
         <ThroughputChart samples={progress.throughputHistory} />
       </div>
-      {progress.error ? <JobErrorNotice title={p.jobFailed} error={progress.error} /> : null}
+      {progress.error ? <JobErrorNotice title={t('jobs:progress.jobFailed')} error={progress.error} /> : null}
     </div>
   );
 }

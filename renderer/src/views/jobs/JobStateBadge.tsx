@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import type { JobItemState, JobState } from '../../../../shared/model/job.js';
 import { StateIcon, type StateShape } from '../../components/Icons.js';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
 
 const JOB_SHAPES: Record<JobState, StateShape> = {
   queued: 'pending',
@@ -23,21 +23,21 @@ const ITEM_SHAPES: Record<JobItemState, StateShape> = {
 };
 
 export function JobStateBadge(props: { state: JobState }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['jobs']);
   return (
     <span className={`badge job-state job-state-${props.state}`}>
       <StateIcon shape={JOB_SHAPES[props.state]} />
-      {m.jobs.states[props.state]}
+      {t(`jobs:states.${props.state}`)}
     </span>
   );
 }
 
 export function JobItemStateBadge(props: { state: JobItemState }): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['jobs']);
   return (
     <span className={`badge job-item-state job-item-state-${props.state}`}>
       <StateIcon shape={ITEM_SHAPES[props.state]} />
-      {m.jobs.items.states[props.state]}
+      {t(`jobs:items.states.${props.state}`)}
     </span>
   );
 }
