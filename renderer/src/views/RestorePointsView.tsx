@@ -6,14 +6,14 @@ import { useStore } from 'zustand';
 import { RestorePointsIcon, WarningIcon } from '../components/Icons.js';
 import { EmptyState, ErrorNotice, LoadingNotice } from '../components/Notices.js';
 import { ViewHeading } from '../components/ViewHeading.js';
-import { useMessages } from '../messages.js';
+import { useTranslation } from 'react-i18next';
 import { useStores } from '../stores/index.js';
 import { hashFor, restoreRoute } from '../stores/navigation-store.js';
 import { groupPoints } from '../stores/points-store.js';
 import { ClusterPointsSection } from './points/PointGroups.js';
 
 function DamagedPoints(): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['points', 'restore', 'common']);
   const { points } = useStores();
   const damaged = useStore(points, (state) => state.damaged);
   if (damaged.length === 0) return null;
@@ -21,13 +21,13 @@ function DamagedPoints(): ReactNode {
     <div className="notice notice-warning">
       <p className="notice-title">
         <WarningIcon />
-        {m.restorePoints.damagedTitle(damaged.length)}
+        {t('points:damagedTitle', { count: damaged.length })}
       </p>
-      <p>{m.restorePoints.damagedBody}</p>
+      <p>{t('points:damagedBody')}</p>
       <ul className="damaged-list">
         {damaged.map((entry) => (
           <li key={entry.path}>
-            <span className="selectable">{m.restorePoints.damagedEntry(entry.path, entry.message)}</span>
+            <span className="selectable">{t('points:damagedEntry', { path: entry.path, message: entry.message })}</span>
           </li>
         ))}
       </ul>
@@ -36,7 +36,7 @@ function DamagedPoints(): ReactNode {
 }
 
 function PointFilter(): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['points', 'restore', 'common']);
   const { points } = useStores();
   const filter = useStore(points, (state) => state.filter);
   const setFilter = useStore(points, (state) => state.setFilter);
@@ -44,7 +44,7 @@ function PointFilter(): ReactNode {
   return (
     <div className="field point-filter">
       <label className="field-label" htmlFor={id}>
-        {m.restorePoints.filterLabel}
+        {t('points:filterLabel')}
       </label>
       <input id={id} type="search" className="input" autoComplete="off" value={filter} onChange={(event) => setFilter(event.target.value)} />
     </div>
@@ -52,8 +52,7 @@ function PointFilter(): ReactNode {
 }
 
 function PointList(): ReactNode {
-  const m = useMessages();
-  const r = m.restorePoints;
+  const { t } = useTranslation(['points', 'restore', 'common']);
   const { points: store, clusters } = useStores();
   const points = useStore(store, (state) => state.points);
   const filter = useStore(store, (state) => state.filter);
@@ -70,7 +69,9 @@ function PointList(): ReactNode {
       <PointFilter />
       {/* Said again as the filter changes what is shown. */}
       <p className="muted" role="status">
-        {groups.length === 0 ? r.noMatch(filter) : r.summary(shownPoints, shownVms)}
+        {groups.length === 0
+          ? t('points:noMatch', { filter: filter.trim() })
+          : t('points:summary', { points: t('points:pointCount', { count: shownPoints }), vms: t('points:vmCount', { count: shownVms }) })}
       </p>
       {groups.map((group) => (
         <ClusterPointsSection key={group.clusterId} group={group} catalogKnown={catalogKnown} />
@@ -80,8 +81,7 @@ function PointList(): ReactNode {
 }
 
 export function RestorePointsView(): ReactNode {
-  const m = useMessages();
-  const r = m.restorePoints;
+  const { t } = useTranslation(['points', 'restore', 'common']);
   const { points: store, clusters, repository } = useStores();
   const points = useStore(store, (state) => state.points);
   const status = useStore(store, (state) => state.status);
@@ -107,30 +107,30 @@ export function RestorePointsView(): ReactNode {
   let content: ReactNode;
   if (repositoryState === 'not_configured') {
     content = (
-      <EmptyState title={r.noRepositoryTitle} icon={<RestorePointsIcon />}>
-        <p>{r.noRepositoryBody}</p>
+      <EmptyState title={t('points:noRepositoryTitle')} icon={<RestorePointsIcon />}>
+        <p>{t('points:noRepositoryBody')}</p>
         <a className="button button-primary" href={hashFor({ view: 'settings' })}>
-          {r.openSettings}
+          {t('points:openSettings')}
         </a>
       </EmptyState>
     );
   } else if (status === 'error' && error && points.length === 0) {
-    content = <ErrorNotice title={r.loadFailed} error={error} onRetry={() => void load()} />;
+    content = <ErrorNotice title={t('points:loadFailed')} error={error} onRetry={() => void load()} />;
   } else if (status === 'ready' && points.length === 0) {
     content = (
       <>
         <DamagedPoints />
-        <EmptyState title={r.emptyTitle} icon={<RestorePointsIcon />}>
-          <p>{r.emptyBody}</p>
+        <EmptyState title={t('points:emptyTitle')} icon={<RestorePointsIcon />}>
+          <p>{t('points:emptyBody')}</p>
         </EmptyState>
       </>
     );
   } else if (points.length === 0) {
-    content = <LoadingNotice>{r.loading}</LoadingNotice>;
+    content = <LoadingNotice>{t('points:loading')}</LoadingNotice>;
   } else {
     content = (
       <>
-        {status === 'error' && error ? <ErrorNotice title={r.loadFailed} error={error} onRetry={() => void load()} /> : null}
+        {status === 'error' && error ? <ErrorNotice title={t('points:loadFailed')} error={error} onRetry={() => void load()} /> : null}
         <DamagedPoints />
         <PointList />
       </>
@@ -140,14 +140,14 @@ export function RestorePointsView(): ReactNode {
   return (
     <div className="points-view">
       <div className="view-header">
-        <ViewHeading>{m.views['restore-points']}</ViewHeading>
+        <ViewHeading>{t(`common:views.${'restore-points'}`)}</ViewHeading>
         {points.length > 0 ? (
           <a className="button button-primary" href={hashFor(restoreRoute())}>
-            {m.restoreWizard.openWizard}
+            {t('restore:openWizard')}
           </a>
         ) : null}
       </div>
-      {watchError ? <p className="muted">{r.watchFailed}</p> : null}
+      {watchError ? <p className="muted">{t('points:watchFailed')}</p> : null}
       {content}
     </div>
   );

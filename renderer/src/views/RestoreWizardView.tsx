@@ -3,10 +3,11 @@
 // input an error concerns, as the store asks (its `focus` request); a request made before this view was shown (a
 // restore that ended while another view was open) is not replayed over the view's own heading.
 import { useEffect, useRef, type ReactNode } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { ButtonWithReason } from '../components/ButtonWithReason.js';
 import { ViewHeading } from '../components/ViewHeading.js';
-import { useMessages } from '../messages.js';
 import { useStores } from '../stores/index.js';
 import { hashFor } from '../stores/navigation-store.js';
 import { WIZARD_STEPS, type FocusRequest, type FormStep, type RestoreWizardState } from '../stores/restore-wizard-store.js';
@@ -30,8 +31,7 @@ function focusTarget(root: HTMLElement, request: FocusRequest): HTMLElement | nu
 }
 
 function StepList(): ReactNode {
-  const m = useMessages();
-  const w = m.restoreWizard;
+  const { t } = useTranslation(['restore']);
   const { restoreWizard } = useStores();
   const step = useStore(restoreWizard, (state) => state.step);
   const goTo = useStore(restoreWizard, (state) => state.goTo);
@@ -39,22 +39,22 @@ function StepList(): ReactNode {
   const current = WIZARD_STEPS.indexOf(step as FormStep);
   const running = current < 0;
   return (
-    <nav aria-label={w.stepsLabel}>
+    <nav aria-label={t('restore:stepsLabel')}>
       <ol className="wizard-steps">
         {WIZARD_STEPS.map((name, index) => {
           const done = running || index < current;
-          const label = w.stepName(index + 1, w.steps[name]);
+          const label = t('restore:stepName', { number: index + 1, name: t(`restore:steps.${name}`) });
           return (
             <li key={name} className={index === current ? 'wizard-step-current' : done ? 'wizard-step-done' : undefined} aria-current={index === current ? 'step' : undefined}>
               {done && !running && !starting ? (
                 <button type="button" className="wizard-step-link" onClick={() => goTo(name)}>
                   {label}
-                  <span className="visually-hidden">{w.stepDone}</span>
+                  <span className="visually-hidden">{t('restore:stepDone')}</span>
                 </button>
               ) : (
                 <span>
                   {label}
-                  {done ? <span className="visually-hidden">{w.stepDone}</span> : null}
+                  {done ? <span className="visually-hidden">{t('restore:stepDone')}</span> : null}
                 </span>
               )}
             </li>
@@ -66,32 +66,30 @@ function StepList(): ReactNode {
 }
 
 /** Why Next (or Start) cannot be pressed now, or null. */
-function nextBlocked(state: RestoreWizardState, m: ReturnType<typeof useMessages>): string | null {
-  const w = m.restoreWizard;
+function nextBlocked(state: RestoreWizardState, t: TFunction<['restore']>): string | null {
   switch (state.step) {
     case 'point':
-      if (state.pointId === null) return state.pointsStatus === 'loading' ? w.point.loading : w.point.required;
+      if (state.pointId === null) return state.pointsStatus === 'loading' ? t('restore:point.loading') : t('restore:point.required');
       return null;
     case 'host':
-      if (state.targetsStatus === 'loading') return w.host.loadingReason;
-      return state.hostId === null ? w.host.requiredReason : null;
+      if (state.targetsStatus === 'loading') return t('restore:host.loadingReason');
+      return state.hostId === null ? t('restore:host.requiredReason') : null;
     case 'options':
       return null;
     case 'review':
-      if (state.starting) return w.review.startingReason;
-      if (state.planStatus === 'loading') return w.review.checkingReason;
-      return state.planStatus === 'ready' ? null : w.review.needsCheck;
+      if (state.starting) return t('restore:review.startingReason');
+      if (state.planStatus === 'loading') return t('restore:review.checkingReason');
+      return state.planStatus === 'ready' ? null : t('restore:review.needsCheck');
     default:
       return null;
   }
 }
 
 function WizardActions(): ReactNode {
-  const m = useMessages();
-  const w = m.restoreWizard;
+  const { t } = useTranslation(['restore']);
   const { restoreWizard } = useStores();
   const step = useStore(restoreWizard, (state) => state.step);
-  const reason = useStore(restoreWizard, (state) => nextBlocked(state, m));
+  const reason = useStore(restoreWizard, (state) => nextBlocked(state, t));
   const starting = useStore(restoreWizard, (state) => state.starting);
   const next = useStore(restoreWizard, (state) => state.next);
   const back = useStore(restoreWizard, (state) => state.back);
@@ -100,14 +98,14 @@ function WizardActions(): ReactNode {
     <div className="wizard-actions">
       {step !== 'point' ? (
         <button type="button" className="button" onClick={back} aria-disabled={starting}>
-          {w.back}
+          {t('restore:back')}
         </button>
       ) : null}
       <ButtonWithReason className="button button-primary" disabledReason={reason} onClick={() => void next()}>
-        {step === 'review' ? (starting ? w.starting : w.startRestore) : w.next}
+        {step === 'review' ? (starting ? t('restore:starting') : t('restore:startRestore')) : t('restore:next')}
       </ButtonWithReason>
       <a className="button button-quiet" href={hashFor({ view: 'restore-points' })}>
-        {w.cancel}
+        {t('restore:cancel')}
       </a>
     </div>
   );
@@ -133,8 +131,7 @@ function CurrentStep(): ReactNode {
 }
 
 export function RestoreWizardView(props: { pointId?: string | undefined }): ReactNode {
-  const m = useMessages();
-  const w = m.restoreWizard;
+  const { t } = useTranslation(['restore']);
   const { restoreWizard: store } = useStores();
   const focus = useStore(store, (state) => state.focus);
   const root = useRef<HTMLDivElement>(null);
@@ -154,8 +151,8 @@ export function RestoreWizardView(props: { pointId?: string | undefined }): Reac
   return (
     <div className="restore-wizard" ref={root}>
       <div className="view-header">
-        <ViewHeading>{w.title}</ViewHeading>
-        <a href={hashFor({ view: 'restore-points' })}>{w.backToPoints}</a>
+        <ViewHeading>{t('restore:title')}</ViewHeading>
+        <a href={hashFor({ view: 'restore-points' })}>{t('restore:backToPoints')}</a>
       </div>
       <StepList />
       <CurrentStep />

@@ -3,30 +3,30 @@
 // opens the restore wizard with the point chosen.
 import { useId, type ReactNode } from 'react';
 import type { PointSummary } from '../../../../shared/model/point.js';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/format.js';
 import { hashFor, restoreRoute } from '../../stores/navigation-store.js';
 import type { ClusterPoints, VmPoints } from '../../stores/points-store.js';
 
 function PointRow(props: { point: PointSummary; vmName: string }): ReactNode {
-  const m = useMessages();
-  const r = m.restorePoints;
-  const w = m.restoreWizard;
+  const { t } = useTranslation(['points', 'restore']);
+  const f = useFormat();
   const { point } = props;
   return (
     <tr>
       <th scope="row" className="nowrap">
-        <time dateTime={point.createdAt}>{m.formatDateTime(point.createdAt)}</time>
+        <time dateTime={point.createdAt}>{f.dateTime(point.createdAt)}</time>
       </th>
       <td>
-        <span className={`point-type point-type-${point.type}`}>{r.types[point.type]}</span>
+        <span className={`point-type point-type-${point.type}`}>{t(`points:types.${point.type}`)}</span>
         {point.type === 'full' && point.fullReason ? <span className="point-reason">{point.fullReason}</span> : null}
       </td>
-      <td className="numeric">{m.formatBytes(point.bytesAdded)}</td>
+      <td className="numeric">{f.bytes(point.bytesAdded)}</td>
       <td className="host-cell">{point.sourceHostLabel}</td>
       <td>
         <ul className="disk-list">
           {point.disks.map((disk) => (
-            <li key={disk.target}>{r.disk(disk.target, m.formatBytes(disk.capacityBytes))}</li>
+            <li key={disk.target}>{t('points:disk', { target: disk.target, capacity: f.bytes(disk.capacityBytes) })}</li>
           ))}
         </ul>
       </td>
@@ -34,9 +34,9 @@ function PointRow(props: { point: PointSummary; vmName: string }): ReactNode {
         <a
           className="button button-small"
           href={hashFor(restoreRoute(point.id))}
-          aria-label={w.restorePointLabel(props.vmName, m.formatDateTime(point.createdAt))}
+          aria-label={t('restore:restorePointLabel', { vm: props.vmName, when: f.dateTime(point.createdAt) })}
         >
-          {w.restorePoint}
+          {t('restore:restorePoint')}
         </a>
       </td>
     </tr>
@@ -44,30 +44,29 @@ function PointRow(props: { point: PointSummary; vmName: string }): ReactNode {
 }
 
 function VmPointsTable(props: { vm: VmPoints }): ReactNode {
-  const m = useMessages();
-  const r = m.restorePoints;
+  const { t } = useTranslation(['points', 'restore']);
   const { vm } = props;
   const headingId = useId();
   return (
     <div className="vm-points">
       <h3 id={headingId} className="vm-points-heading">
         <span className="vm-name">{vm.vmName}</span>
-        <span className="muted">{r.vmPointCount(vm.points.length)}</span>
+        <span className="muted">{t('points:pointCount', { count: vm.points.length })}</span>
       </h3>
       <div className="table-scroll" tabIndex={0} role="group" aria-labelledby={headingId}>
         <table className="data-table compact point-table">
-          <caption className="visually-hidden">{r.caption(vm.vmName)}</caption>
+          <caption className="visually-hidden">{t('points:caption', { vm: vm.vmName })}</caption>
           <thead>
             <tr>
-              <th scope="col">{r.columnTaken}</th>
-              <th scope="col">{r.columnType}</th>
+              <th scope="col">{t('points:columnTaken')}</th>
+              <th scope="col">{t('points:columnType')}</th>
               <th scope="col" className="numeric">
-                {r.columnAdded}
+                {t('points:columnAdded')}
               </th>
-              <th scope="col">{r.columnHost}</th>
-              <th scope="col">{r.columnDisks}</th>
+              <th scope="col">{t('points:columnHost')}</th>
+              <th scope="col">{t('points:columnDisks')}</th>
               <th scope="col">
-                <span className="visually-hidden">{m.restoreWizard.columnActions}</span>
+                <span className="visually-hidden">{t('restore:columnActions')}</span>
               </th>
             </tr>
           </thead>
@@ -83,17 +82,18 @@ function VmPointsTable(props: { vm: VmPoints }): ReactNode {
 }
 
 export function ClusterPointsSection(props: { group: ClusterPoints; catalogKnown: boolean }): ReactNode {
-  const m = useMessages();
-  const r = m.restorePoints;
+  const { t } = useTranslation(['points', 'restore']);
   const { group } = props;
   const headingId = useId();
   return (
     <section className="panel cluster-points" aria-labelledby={headingId}>
-      <h2 id={headingId}>{group.clusterName ?? r.unknownCluster}</h2>
+      <h2 id={headingId}>{group.clusterName ?? t('points:unknownCluster')}</h2>
       <p className="muted cluster-facts selectable">
-        {group.clusterName === null ? r.unknownClusterFacts(group.vms.length, group.clusterId) : r.clusterVmCount(group.vms.length)}
+        {group.clusterName === null
+          ? t('points:unknownClusterFacts', { vms: t('points:vmCount', { count: group.vms.length }), clusterId: group.clusterId })
+          : t('points:vmCount', { count: group.vms.length })}
       </p>
-      {props.catalogKnown && !group.inCatalog ? <p className="muted">{r.notInCatalog}</p> : null}
+      {props.catalogKnown && !group.inCatalog ? <p className="muted">{t('points:notInCatalog')}</p> : null}
       {group.vms.map((vm) => (
         <VmPointsTable key={vm.vmUuid} vm={vm} />
       ))}

@@ -2,32 +2,33 @@
 // pools' free space against what the VM's disks need; a host that did not answer, or has no pool with room, cannot
 // be chosen, and says why. Another cluster's hosts can be offered instead of the point's own.
 import { useId, type ReactNode } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { RestoreTargetHost } from '../../../../shared/model/restore.js';
 import { RefreshIcon, StateIcon, WarningIcon } from '../../components/Icons.js';
 import { ErrorNotice, LoadingNotice } from '../../components/Notices.js';
-import { useMessages, type Messages } from '../../messages.js';
+import { useFormat, type Formatters } from '../../i18n/format.js';
 import { useStores } from '../../stores/index.js';
 import { chosenPoint, hostRefusal, poolRefusal } from '../../stores/restore-wizard-store.js';
 import { engineErrorText, StepError, StepSection, useEngineError } from './StepSection.js';
 
-function refusalText(m: Messages, host: RestoreTargetHost, requiredBytes: number): string | null {
-  const h = m.restoreWizard.host;
+function refusalText(t: TFunction<['restore', 'common']>, f: Formatters, host: RestoreTargetHost, requiredBytes: number): string | null {
   switch (hostRefusal(host, requiredBytes)) {
     case 'unreachable':
-      return h.unreachable(host.error === null ? m.common.unknown : `${host.error.code}: ${host.error.message}`);
+      return t('restore:host.unreachable', { reason: host.error === null ? t('common:unknown') : `${host.error.code}: ${host.error.message}` });
     case 'no-pool':
-      return h.noPool;
+      return t('restore:host.noPool');
     case 'no-room':
-      return h.noRoom(m.formatBytes(requiredBytes));
+      return t('restore:host.noRoom', { size: f.bytes(requiredBytes) });
     case null:
       return null;
   }
 }
 
 function HostChoice(props: { host: RestoreTargetHost; requiredBytes: number; name: string; describedBy: string | undefined }): ReactNode {
-  const m = useMessages();
-  const h = m.restoreWizard.host;
+  const { t } = useTranslation(['restore', 'common']);
+  const f = useFormat();
   const { host, requiredBytes } = props;
   const { restoreWizard } = useStores();
   const chosen = useStore(restoreWizard, (state) => state.hostId === host.hostId);
@@ -36,7 +37,7 @@ function HostChoice(props: { host: RestoreTargetHost; requiredBytes: number; nam
   const engineError = useEngineError('host', 'host');
   const detailsId = useId();
   const errorId = useId();
-  const refusal = refusalText(m, host, requiredBytes);
+  const refusal = refusalText(t, f, host, requiredBytes);
   const showEngineError = chosen && engineError !== null;
   const describedBy = [detailsId, showEngineError ? errorId : null, props.describedBy ?? null].filter((id) => id !== null).join(' ');
   return (
@@ -56,9 +57,9 @@ function HostChoice(props: { host: RestoreTargetHost; requiredBytes: number; nam
         <span className="wizard-choice-title host-choice-name">{host.label}</span>
         <span className={`badge badge-host-${host.state}`}>
           <StateIcon shape={host.state === 'connected' ? 'ok' : 'problem'} />
-          {h.states[host.state]}
+          {t(`restore:host.states.${host.state}`)}
         </span>
-        {host.hasOriginal ? <span className="badge badge-original">{h.hasOriginal}</span> : null}
+        {host.hasOriginal ? <span className="badge badge-original">{t('restore:host.hasOriginal')}</span> : null}
       </label>
       <div className="host-choice-details" id={detailsId}>
         {refusal !== null ? (
@@ -68,27 +69,27 @@ function HostChoice(props: { host: RestoreTargetHost; requiredBytes: number; nam
           </p>
         ) : null}
         {host.pools.length > 0 ? (
-          <ul className="pool-list" aria-label={h.pools}>
+          <ul className="pool-list" aria-label={t('restore:host.pools')}>
             {host.pools.map((pool) => {
               const why = poolRefusal(pool, requiredBytes);
               return (
                 <li key={pool.name} className={why === null ? 'pool-fits' : 'pool-refused'}>
-                  <span>{h.pool(pool.name, pool.type, m.formatBytes(pool.availableBytes), m.formatBytes(pool.capacityBytes))}</span>
+                  <span>{t('restore:host.pool', { name: pool.name, type: pool.type, free: f.bytes(pool.availableBytes), capacity: f.bytes(pool.capacityBytes) })}</span>
                   <span className="pool-verdict">
-                    {why === null ? h.poolFits : why === 'inactive' ? h.poolInactive : h.poolNoRoom(m.formatBytes(requiredBytes))}
+                    {why === null ? t('restore:host.poolFits') : why === 'inactive' ? t('restore:host.poolInactive') : t('restore:host.poolNoRoom', { needed: f.bytes(requiredBytes) })}
                   </span>
                 </li>
               );
             })}
           </ul>
         ) : host.state === 'connected' ? (
-          <p className="muted">{h.noPools}</p>
+          <p className="muted">{t('restore:host.noPools')}</p>
         ) : null}
       </div>
       {showEngineError ? (
         <p className="field-error" id={errorId}>
           <WarningIcon />
-          <span className="selectable">{engineErrorText(m, engineError)}</span>
+          <span className="selectable">{engineErrorText(t, engineError)}</span>
         </p>
       ) : null}
     </div>
@@ -96,8 +97,7 @@ function HostChoice(props: { host: RestoreTargetHost; requiredBytes: number; nam
 }
 
 function ClusterChoice(): ReactNode {
-  const m = useMessages();
-  const h = m.restoreWizard.host;
+  const { t } = useTranslation(['restore', 'common']);
   const { restoreWizard } = useStores();
   const clusters = useStore(restoreWizard, (state) => state.clusters);
   const pointCluster = useStore(restoreWizard, (state) => chosenPoint(state)?.clusterId.toLowerCase() ?? null);
@@ -109,7 +109,7 @@ function ClusterChoice(): ReactNode {
   return (
     <div className="field">
       <label className="field-label" htmlFor={id}>
-        {h.cluster}
+        {t('restore:host.cluster')}
       </label>
       <select
         id={id}
@@ -121,21 +121,20 @@ function ClusterChoice(): ReactNode {
       >
         {clusters.map((cluster) => (
           <option key={cluster.id} value={cluster.id.toLowerCase()}>
-            {cluster.id.toLowerCase() === pointCluster ? h.ownCluster(cluster.name) : cluster.name}
+            {cluster.id.toLowerCase() === pointCluster ? t('restore:host.ownCluster', { name: cluster.name }) : cluster.name}
           </option>
         ))}
       </select>
       <p className="field-hint" id={hintId}>
-        {h.clusterHint}
+        {t('restore:host.clusterHint')}
       </p>
     </div>
   );
 }
 
 export function HostStep(): ReactNode {
-  const m = useMessages();
-  const w = m.restoreWizard;
-  const h = w.host;
+  const { t } = useTranslation(['restore', 'common']);
+  const f = useFormat();
   const { restoreWizard } = useStores();
   const point = useStore(restoreWizard, (state) => chosenPoint(state));
   const targets = useStore(restoreWizard, (state) => state.targets);
@@ -152,13 +151,13 @@ export function HostStep(): ReactNode {
 
   let content: ReactNode;
   if (status === 'error' && error !== null) {
-    content = <ErrorNotice title={h.loadFailed} error={error} onRetry={() => void loadTargets()} />;
+    content = <ErrorNotice title={t('restore:host.loadFailed')} error={error} onRetry={() => void loadTargets()} />;
   } else if (targets === null) {
-    content = <LoadingNotice>{h.loading}</LoadingNotice>;
+    content = <LoadingNotice>{t('restore:host.loading')}</LoadingNotice>;
   } else {
     content = (
       <fieldset className="choice-group host-choices">
-        <legend className="field-label">{h.legend}</legend>
+        <legend className="field-label">{t('restore:host.legend')}</legend>
         {targets.hosts.map((host) => (
           <HostChoice key={host.hostId} host={host} requiredBytes={targets.requiredBytes} name={name} describedBy={problem ? problemId : undefined} />
         ))}
@@ -167,17 +166,17 @@ export function HostStep(): ReactNode {
   }
 
   return (
-    <StepSection step="host" title={w.stepHeading(2, w.steps.host)}>
-      <p>{h.intro(point?.vmName ?? '', m.formatBytes(required))}</p>
+    <StepSection step="host" title={t('restore:stepHeading', { number: 2, name: t('restore:steps.host') })}>
+      <p>{t('restore:host.intro', { vm: point?.vmName ?? '', size: f.bytes(required) })}</p>
       <ClusterChoice />
-      {stepError !== null ? <StepError title={h.loadFailed} error={stepError} /> : null}
+      {stepError !== null ? <StepError title={t('restore:host.loadFailed')} error={stepError} /> : null}
       {/* An engine error about the host, with no host chosen to show it at. */}
-      {hostError !== null && !hostChosen ? <StepError title={h.loadFailed} error={hostError} /> : null}
+      {hostError !== null && !hostChosen ? <StepError title={t('restore:host.loadFailed')} error={hostError} /> : null}
       {content}
       {problem ? (
         <p className="field-error" id={problemId}>
           <WarningIcon />
-          <span>{problem === 'required' ? h.required : refusalTextFor(m, problem, required)}</span>
+          <span>{problem === 'required' ? t('restore:host.required') : refusalTextFor(t, f, problem, required)}</span>
         </p>
       ) : null}
       {targets !== null ? (
@@ -190,15 +189,14 @@ export function HostStep(): ReactNode {
           aria-disabled={status === 'loading'}
         >
           <RefreshIcon />
-          {status === 'loading' ? h.loading : h.refresh}
+          {status === 'loading' ? t('restore:host.loading') : t('restore:host.refresh')}
         </button>
       ) : null}
     </StepSection>
   );
 }
 
-function refusalTextFor(m: Messages, problem: 'unreachable' | 'no-pool' | 'no-room', required: number): string {
-  const h = m.restoreWizard.host;
-  if (problem === 'unreachable') return h.unreachable(m.common.unknown);
-  return problem === 'no-pool' ? h.noPool : h.noRoom(m.formatBytes(required));
+function refusalTextFor(t: TFunction<['restore', 'common']>, f: Formatters, problem: 'unreachable' | 'no-pool' | 'no-room', required: number): string {
+  if (problem === 'unreachable') return t('restore:host.unreachable', { reason: t('common:unknown') });
+  return problem === 'no-pool' ? t('restore:host.noPool') : t('restore:host.noRoom', { size: f.bytes(required) });
 }

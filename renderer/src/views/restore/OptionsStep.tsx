@@ -3,10 +3,12 @@
 // pool of files), where interfaces on networks the host lacks go, and whether to start the VM. Each problem shows
 // next to its input, whether the wizard found it or the engine's check did.
 import { useId, type ReactNode } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { Field } from '../../components/Field.js';
 import { WarningIcon } from '../../components/Icons.js';
-import { useMessages, type Messages } from '../../messages.js';
+import { useFormat } from '../../i18n/format.js';
 import { useStores } from '../../stores/index.js';
 import {
   chosenHost,
@@ -22,14 +24,13 @@ import type { StoreError } from '../../stores/store-error.js';
 import { engineErrorText, StepError, StepSection, useEngineError } from './StepSection.js';
 
 /** The wizard's own problem with an input, else the engine's refusal placed on it. */
-function fieldError(m: Messages, own: string | null, engine: StoreError | null): string | null {
+function fieldError(t: TFunction<['restore']>, own: string | null, engine: StoreError | null): string | null {
   if (own !== null) return own;
-  return engine === null ? null : engineErrorText(m, engine);
+  return engine === null ? null : engineErrorText(t, engine);
 }
 
 function ReplaceField(): ReactNode {
-  const m = useMessages();
-  const o = m.restoreWizard.options;
+  const { t } = useTranslation(['restore']);
   const { restoreWizard } = useStores();
   const host = useStore(restoreWizard, (state) => chosenHost(state));
   const replace = useStore(restoreWizard, (state) => state.form.replace);
@@ -38,7 +39,7 @@ function ReplaceField(): ReactNode {
   const hintId = useId();
   const errorId = useId();
   if (host === null) return null;
-  if (!host.hasOriginal) return <p className="muted">{o.copyOnly(host.label)}</p>;
+  if (!host.hasOriginal) return <p className="muted">{t('restore:options.copyOnly', { host: host.label })}</p>;
   return (
     <div className="field switch-field">
       <label className="choice">
@@ -51,24 +52,23 @@ function ReplaceField(): ReactNode {
           aria-describedby={[engineError ? errorId : null, hintId].filter((id) => id !== null).join(' ')}
           aria-invalid={engineError ? true : undefined}
         />
-        <span className="field-label">{o.replaceLabel(host.label)}</span>
+        <span className="field-label">{t('restore:options.replaceLabel', { host: host.label })}</span>
       </label>
       {engineError ? (
         <p className="field-error" id={errorId}>
           <WarningIcon />
-          <span className="selectable">{engineErrorText(m, engineError)}</span>
+          <span className="selectable">{engineErrorText(t, engineError)}</span>
         </p>
       ) : null}
       <p className="field-hint" id={hintId}>
-        {o.replaceHint}
+        {t('restore:options.replaceHint')}
       </p>
     </div>
   );
 }
 
 function NameField(): ReactNode {
-  const m = useMessages();
-  const o = m.restoreWizard.options;
+  const { t } = useTranslation(['restore']);
   const { restoreWizard } = useStores();
   const name = useStore(restoreWizard, (state) => state.form.name);
   const replace = useStore(restoreWizard, (state) => state.form.replace);
@@ -79,18 +79,18 @@ function NameField(): ReactNode {
   if (replace) {
     return (
       <>
-        <p>{o.keepsName(vmName)}</p>
+        <p>{t('restore:options.keepsName', { vm: vmName })}</p>
         {engineError ? (
           <p className="field-error">
             <WarningIcon />
-            <span className="selectable">{engineErrorText(m, engineError)}</span>
+            <span className="selectable">{engineErrorText(t, engineError)}</span>
           </p>
         ) : null}
       </>
     );
   }
   return (
-    <Field label={o.nameLabel} hint={o.nameHint} error={fieldError(m, problem === null ? null : o.nameProblems[problem], engineError)}>
+    <Field label={t('restore:options.nameLabel')} hint={t('restore:options.nameHint')} error={fieldError(t, problem === null ? null : t(`restore:options.nameProblems.${problem}`), engineError)}>
       {(control) => (
         <input
           {...control}
@@ -108,9 +108,8 @@ function NameField(): ReactNode {
 }
 
 function PoolField(): ReactNode {
-  const m = useMessages();
-  const o = m.restoreWizard.options;
-  const h = m.restoreWizard.host;
+  const { t } = useTranslation(['restore']);
+  const f = useFormat();
   const { restoreWizard } = useStores();
   const host = useStore(restoreWizard, (state) => chosenHost(state));
   const required = useStore(restoreWizard, (state) => state.targets?.requiredBytes ?? 0);
@@ -121,21 +120,21 @@ function PoolField(): ReactNode {
   if (host === null) return null;
   return (
     <Field
-      label={o.poolLabel}
-      hint={o.poolHint(m.formatBytes(required))}
-      error={fieldError(m, problem === null ? null : o.poolProblems[problem], engineError)}
+      label={t('restore:options.poolLabel')}
+      hint={t('restore:options.poolHint', { size: f.bytes(required) })}
+      error={fieldError(t, problem === null ? null : t(`restore:options.poolProblems.${problem}`), engineError)}
     >
       {(control) => (
         <select {...control} className="select" value={pool ?? ''} onChange={(event) => setPool(event.target.value)} data-wizard-focus="pool">
-          {pool === null ? <option value="">{o.poolProblems.required}</option> : null}
+          {pool === null ? <option value="">{t('restore:options.poolProblems.required')}</option> : null}
           {host.pools.map((candidate) => {
             const why = poolRefusal(candidate, required);
-            const free = m.formatBytes(candidate.availableBytes);
+            const free = f.bytes(candidate.availableBytes);
             return (
               <option key={candidate.name} value={candidate.name} disabled={why !== null}>
                 {why === null
-                  ? o.poolOption(candidate.name, candidate.type, free)
-                  : o.poolOptionRefused(candidate.name, candidate.type, free, why === 'inactive' ? h.poolInactive : h.poolNoRoom(m.formatBytes(required)))}
+                  ? t('restore:options.poolOption', { name: candidate.name, type: candidate.type, free })
+                  : t('restore:options.poolOptionRefused', { name: candidate.name, type: candidate.type, free, why: why === 'inactive' ? t('restore:host.poolInactive') : t('restore:host.poolNoRoom', { needed: f.bytes(required) }) })}
               </option>
             );
           })}
@@ -146,8 +145,7 @@ function PoolField(): ReactNode {
 }
 
 function FormatField(): ReactNode {
-  const m = useMessages();
-  const o = m.restoreWizard.options;
+  const { t } = useTranslation(['restore']);
   const { restoreWizard } = useStores();
   const host = useStore(restoreWizard, (state) => chosenHost(state));
   const poolName = useStore(restoreWizard, (state) => state.form.pool);
@@ -160,11 +158,11 @@ function FormatField(): ReactNode {
   const errorId = useId();
   const pool = host?.pools.find((candidate) => candidate.name === poolName);
   const qcow2Refused = formatRefusal('qcow2', pool) !== null;
-  const error = fieldError(m, problem === null ? null : o.formatProblem, engineError);
+  const error = fieldError(t, problem === null ? null : t('restore:options.formatProblem'), engineError);
   const describedBy = [error ? errorId : null, qcow2Refused ? noteId : null].filter((id) => id !== null).join(' ') || undefined;
   return (
     <fieldset className="choice-group" aria-describedby={describedBy}>
-      <legend className="field-label">{o.formatLegend}</legend>
+      <legend className="field-label">{t('restore:options.formatLegend')}</legend>
       {FORMATS.map((candidate) => (
         <label key={candidate} className="choice">
           <input
@@ -177,12 +175,12 @@ function FormatField(): ReactNode {
             data-wizard-focus="format"
             aria-invalid={error && format === candidate ? true : undefined}
           />
-          <span>{o.formats[candidate]}</span>
+          <span>{t(`restore:options.formats.${candidate}`)}</span>
         </label>
       ))}
       {qcow2Refused && pool ? (
         <p className="field-hint" id={noteId}>
-          {o.qcow2NeedsFilePool(pool.name)}
+          {t('restore:options.qcow2NeedsFilePool', { pool: pool.name })}
         </p>
       ) : null}
       {error ? (
@@ -196,8 +194,7 @@ function FormatField(): ReactNode {
 }
 
 function NetworkField(props: { network: MissingNetwork; first: boolean }): ReactNode {
-  const m = useMessages();
-  const o = m.restoreWizard.options;
+  const { t } = useTranslation(['restore']);
   const { network } = props;
   const { restoreWizard } = useStores();
   const host = useStore(restoreWizard, (state) => chosenHost(state));
@@ -207,7 +204,7 @@ function NetworkField(props: { network: MissingNetwork; first: boolean }): React
   if (host === null) return null;
   const macs = network.macs.filter((mac): mac is string => mac !== null).join(', ');
   return (
-    <Field label={o.networkLabel(network.type, network.from, macs)} error={props.first && engineError ? engineErrorText(m, engineError) : null}>
+    <Field label={macs === '' ? t(`restore:options.networkLabel.${network.type}`, { name: network.from }) : t(`restore:options.networkLabelMacs.${network.type}`, { name: network.from, macs })} error={props.first && engineError ? engineErrorText(t, engineError) : null}>
       {(control) => (
         <select
           {...control}
@@ -217,10 +214,10 @@ function NetworkField(props: { network: MissingNetwork; first: boolean }): React
           onChange={(event) => mapNetwork(network.from, event.target.value === '' ? null : event.target.value)}
           data-wizard-focus={props.first ? 'network' : undefined}
         >
-          <option value="">{o.disconnected}</option>
+          <option value="">{t('restore:options.disconnected')}</option>
           {networkTargets(host).map((target) => (
             <option key={`${target.kind}:${target.name}`} value={target.name}>
-              {o.networkOption(target.kind, target.name, target.active)}
+              {target.active ? t(`restore:options.networkOption.${target.kind}`, { name: target.name }) : t(`restore:options.networkOptionInactive.${target.kind}`, { name: target.name })}
             </option>
           ))}
         </select>
@@ -230,8 +227,7 @@ function NetworkField(props: { network: MissingNetwork; first: boolean }): React
 }
 
 function NetworkFields(): ReactNode {
-  const m = useMessages();
-  const o = m.restoreWizard.options;
+  const { t } = useTranslation(['restore']);
   const { restoreWizard } = useStores();
   const host = useStore(restoreWizard, (state) => chosenHost(state));
   const targets = useStore(restoreWizard, (state) => state.targets);
@@ -240,8 +236,8 @@ function NetworkFields(): ReactNode {
   if (missing.length === 0) return null;
   return (
     <fieldset className="choice-group network-map">
-      <legend className="field-label">{o.networksLegend}</legend>
-      <p className="field-hint">{o.networksIntro(host.label)}</p>
+      <legend className="field-label">{t('restore:options.networksLegend')}</legend>
+      <p className="field-hint">{t('restore:options.networksIntro', { host: host.label })}</p>
       {missing.map((network, index) => (
         <NetworkField key={network.from} network={network} first={index === 0} />
       ))}
@@ -250,8 +246,7 @@ function NetworkFields(): ReactNode {
 }
 
 function StartField(): ReactNode {
-  const m = useMessages();
-  const o = m.restoreWizard.options;
+  const { t } = useTranslation(['restore']);
   const { restoreWizard } = useStores();
   const start = useStore(restoreWizard, (state) => state.form.start);
   const setStart = useStore(restoreWizard, (state) => state.setStart);
@@ -267,22 +262,21 @@ function StartField(): ReactNode {
           data-wizard-focus="start"
           aria-describedby={hintId}
         />
-        <span className="field-label">{o.startLabel}</span>
+        <span className="field-label">{t('restore:options.startLabel')}</span>
       </label>
       <p className="field-hint" id={hintId}>
-        {o.startHint}
+        {t('restore:options.startHint')}
       </p>
     </div>
   );
 }
 
 export function OptionsStep(): ReactNode {
-  const m = useMessages();
-  const w = m.restoreWizard;
+  const { t } = useTranslation(['restore']);
   const stepError = useEngineError('options', null);
   return (
-    <StepSection step="options" title={w.stepHeading(3, w.steps.options)}>
-      {stepError !== null ? <StepError title={w.review.checkFailed} error={stepError} /> : null}
+    <StepSection step="options" title={t('restore:stepHeading', { number: 3, name: t('restore:steps.options') })}>
+      {stepError !== null ? <StepError title={t('restore:review.checkFailed')} error={stepError} /> : null}
       <ReplaceField />
       <NameField />
       <PoolField />

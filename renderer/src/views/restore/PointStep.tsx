@@ -5,14 +5,15 @@ import { useId, useMemo, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { WarningIcon } from '../../components/Icons.js';
 import { ErrorNotice, LoadingNotice } from '../../components/Notices.js';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/format.js';
 import { useStores } from '../../stores/index.js';
 import { chosenPoint, pointGroups } from '../../stores/restore-wizard-store.js';
 import { StepError, StepSection, useEngineError } from './StepSection.js';
 
 function PointChoices(props: { problemId: string }): ReactNode {
-  const m = useMessages();
-  const w = m.restoreWizard;
+  const { t } = useTranslation(['points', 'restore']);
+  const f = useFormat();
   const { restoreWizard } = useStores();
   const points = useStore(restoreWizard, (state) => state.points);
   const clusters = useStore(restoreWizard, (state) => state.clusters);
@@ -27,13 +28,15 @@ function PointChoices(props: { problemId: string }): ReactNode {
   return (
     <>
       <p className="muted" role="status">
-        {groups.length === 0 ? m.restorePoints.noMatch(search) : m.restorePoints.summary(shownPoints, shownVms)}
+        {groups.length === 0
+          ? t('points:noMatch', { filter: search.trim() })
+          : t('points:summary', { points: t('points:pointCount', { count: shownPoints }), vms: t('points:vmCount', { count: shownVms }) })}
       </p>
       <div className="point-choices">
         {groups.flatMap((group) =>
           group.vms.map((vm) => (
             <fieldset key={`${group.clusterId}/${vm.vmUuid}`} className="choice-group point-choice-group">
-              <legend className="field-label">{w.point.vmLegend(vm.vmName, group.clusterName)}</legend>
+              <legend className="field-label">{group.clusterName === null ? t('restore:point.vmLegend', { vm: vm.vmName }) : t('restore:point.vmLegendCluster', { vm: vm.vmName, cluster: group.clusterName })}</legend>
               {vm.points.map((point) => (
                 <label key={point.id} className="choice wizard-choice">
                   <input
@@ -48,10 +51,10 @@ function PointChoices(props: { problemId: string }): ReactNode {
                   />
                   <span>
                     <span className="wizard-choice-title">
-                      {w.point.choice(m.formatDateTime(point.createdAt), m.restorePoints.types[point.type], point.sourceHostLabel)}
+                      {t('restore:point.choice', { when: f.dateTime(point.createdAt), type: t(`points:types.${point.type}`), host: point.sourceHostLabel })}
                     </span>
                     <span className="wizard-choice-detail muted">
-                      {w.point.disks(point.disks.map((disk) => w.point.disk(disk.target, m.formatBytes(disk.capacityBytes))))}
+                      {t('restore:point.disks', { disks: f.list(point.disks.map((disk) => t('restore:point.disk', { target: disk.target, size: f.bytes(disk.capacityBytes) }))) })}
                     </span>
                   </span>
                 </label>
@@ -65,8 +68,8 @@ function PointChoices(props: { problemId: string }): ReactNode {
 }
 
 export function PointStep(): ReactNode {
-  const m = useMessages();
-  const w = m.restoreWizard;
+  const { t } = useTranslation(['points', 'restore']);
+  const f = useFormat();
   const { restoreWizard } = useStores();
   const status = useStore(restoreWizard, (state) => state.pointsStatus);
   const error = useStore(restoreWizard, (state) => state.pointsError);
@@ -87,17 +90,17 @@ export function PointStep(): ReactNode {
 
   let content: ReactNode;
   if (status === 'error' && error !== null && points.length === 0) {
-    content = <ErrorNotice title={w.point.loadFailed} error={error} onRetry={() => void loadPoints()} />;
+    content = <ErrorNotice title={t('restore:point.loadFailed')} error={error} onRetry={() => void loadPoints()} />;
   } else if (points.length === 0 && status !== 'ready') {
-    content = <LoadingNotice>{w.point.loading}</LoadingNotice>;
+    content = <LoadingNotice>{t('restore:point.loading')}</LoadingNotice>;
   } else if (points.length === 0) {
-    content = <p>{w.point.empty}</p>;
+    content = <p>{t('restore:point.empty')}</p>;
   } else {
     content = (
       <>
         <div className="field point-filter">
           <label className="field-label" htmlFor={searchId}>
-            {w.point.searchLabel}
+            {t('restore:point.searchLabel')}
           </label>
           <input id={searchId} type="search" className="input" autoComplete="off" value={search} onChange={(event) => setSearch(event.target.value)} />
         </div>
@@ -107,30 +110,30 @@ export function PointStep(): ReactNode {
   }
 
   return (
-    <StepSection step="point" title={w.stepHeading(1, w.steps.point)}>
-      <p>{w.point.intro}</p>
+    <StepSection step="point" title={t('restore:stepHeading', { number: 1, name: t('restore:steps.point') })}>
+      <p>{t('restore:point.intro')}</p>
       {unknownPoint ? (
         <div className="notice notice-warning">
           <p className="notice-title">
             <WarningIcon />
-            {w.point.unknownPoint}
+            {t('restore:point.unknownPoint')}
           </p>
         </div>
       ) : null}
-      {engineError !== null ? <StepError title={w.point.pointRefused} error={engineError} /> : null}
+      {engineError !== null ? <StepError title={t('restore:point.pointRefused')} error={engineError} /> : null}
       {status === 'error' && error !== null && points.length > 0 ? (
-        <ErrorNotice title={w.point.loadFailed} error={error} onRetry={() => void loadPoints()} />
+        <ErrorNotice title={t('restore:point.loadFailed')} error={error} onRetry={() => void loadPoints()} />
       ) : null}
       {content}
       {problem ? (
         <p className="field-error" id={problemId}>
           <WarningIcon />
-          <span>{w.point.required}</span>
+          <span>{t('restore:point.required')}</span>
         </p>
       ) : null}
       <p className="wizard-chosen" aria-live="polite">
-        {chosen === null ? w.point.noneChosen : w.point.chosen(chosen.vmName, m.formatDateTime(chosen.createdAt))}
-        {chosen !== null && !chosenShown ? <span className="muted wizard-chosen-note">{w.point.chosenHidden}</span> : null}
+        {chosen === null ? t('restore:point.noneChosen') : t('restore:point.chosen', { vm: chosen.vmName, when: f.dateTime(chosen.createdAt) })}
+        {chosen !== null && !chosenShown ? <span className="muted wizard-chosen-note">{t('restore:point.chosenHidden')}</span> : null}
       </p>
     </StepSection>
   );

@@ -3,13 +3,17 @@
 // ended: the VM's name and host, whether it runs (or why it did not start), its volumes and any warnings, with
 // links to the job and to the Clusters view where the VM shows on its host; or why it failed.
 import { useEffect, useRef, type ReactNode } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { JobItem, JobProgress } from '../../../../shared/model/job.js';
 import { ButtonWithReason } from '../../components/ButtonWithReason.js';
 import { WarningIcon } from '../../components/Icons.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { progressFraction, progressPercent } from '../../components/progress-math.js';
-import { useMessages, type Messages } from '../../messages.js';
+import { useFormat } from '../../i18n/format.js';
+import { isKeyOf } from '../../i18n/index.js';
+import { en } from '../../locales/index.js';
 import { useStores } from '../../stores/index.js';
 import { hashFor, jobRoute } from '../../stores/navigation-store.js';
 import { chosenHost, chosenPoint } from '../../stores/restore-wizard-store.js';
@@ -19,28 +23,28 @@ import { StepError, StepSection } from './StepSection.js';
 const RUNNING_MAX = 0.99;
 
 function Bar(props: { label: string; done: number; total: number; running: boolean; size: 'large' | 'small' }): ReactNode {
-  const m = useMessages();
-  const p = m.restoreWizard.progress;
+  const { t } = useTranslation(['restore']);
+  const f = useFormat();
   const raw = progressFraction(props.done, props.total);
   const fraction = raw === null ? null : props.running ? Math.min(raw, RUNNING_MAX) : raw;
   const valueText =
     fraction === null
-      ? p.sizing
-      : p.valueText(m.formatPercent(progressPercent(fraction) / 100), m.formatBytes(props.done), m.formatBytes(props.total));
+      ? t('restore:progress.sizing')
+      : t('restore:progress.valueText', { percent: f.percent(progressPercent(fraction) / 100), done: f.bytes(props.done), total: f.bytes(props.total) });
   return <ProgressBar label={props.label} fraction={fraction} valueText={valueText} size={props.size} />;
 }
 
-function phaseText(m: Messages, progress: JobProgress | null, item: JobItem | undefined): string {
-  const p = m.restoreWizard.progress;
-  if (progress === null) return p.waiting;
-  if (progress.state === 'queued' || item?.state === 'queued') return p.queued;
+function phaseText(t: TFunction<['restore']>, progress: JobProgress | null, item: JobItem | undefined): string {
+  if (progress === null) return t('restore:progress.waiting');
+  if (progress.state === 'queued' || item?.state === 'queued') return t('restore:progress.queued');
   const phase = item?.phase ?? null;
-  return phase === null ? p.startingRestore : (p.phases[phase] ?? phase);
+  if (phase === null) return t('restore:progress.startingRestore');
+  // A phase the engine adds later is shown as it says it.
+  return isKeyOf(en.restore.progress.phases, phase) ? t(`restore:progress.phases.${phase}`) : phase;
 }
 
 function CancelControls(): ReactNode {
-  const m = useMessages();
-  const p = m.restoreWizard.progress;
+  const { t } = useTranslation(['restore']);
   const { restoreWizard } = useStores();
   const cancel = useStore(restoreWizard, (state) => state.cancel);
   const askCancel = useStore(restoreWizard, (state) => state.askCancel);
@@ -55,15 +59,15 @@ function CancelControls(): ReactNode {
   if (cancel === null) {
     return (
       <button type="button" className="button button-danger" onClick={askCancel}>
-        {p.cancel}
+        {t('restore:progress.cancel')}
       </button>
     );
   }
-  if (cancel.state === 'sent') return <p className="muted">{p.cancelSent}</p>;
+  if (cancel.state === 'sent') return <p className="muted">{t('restore:progress.cancelSent')}</p>;
   return (
-    <div className="restore-cancel" role="group" aria-label={p.cancel}>
-      <p>{p.confirmCancel}</p>
-      {cancel.error ? <StepError title={p.cancelFailed} error={cancel.error} /> : null}
+    <div className="restore-cancel" role="group" aria-label={t('restore:progress.cancel')}>
+      <p>{t('restore:progress.confirmCancel')}</p>
+      {cancel.error ? <StepError title={t('restore:progress.cancelFailed')} error={cancel.error} /> : null}
       <div className="actions">
         <button
           ref={confirmRef}
@@ -74,10 +78,10 @@ function CancelControls(): ReactNode {
             if (cancel.state === 'confirm') void cancelJob();
           }}
         >
-          {cancel.state === 'sending' ? p.cancelling : p.confirm}
+          {cancel.state === 'sending' ? t('restore:progress.cancelling') : t('restore:progress.confirm')}
         </button>
-        <ButtonWithReason className="button" disabledReason={cancel.state === 'sending' ? p.cancelling : null} onClick={keepRunning}>
-          {p.keep}
+        <ButtonWithReason className="button" disabledReason={cancel.state === 'sending' ? t('restore:progress.cancelling') : null} onClick={keepRunning}>
+          {t('restore:progress.keep')}
         </ButtonWithReason>
       </div>
     </div>
@@ -85,8 +89,8 @@ function CancelControls(): ReactNode {
 }
 
 export function ProgressStep(): ReactNode {
-  const m = useMessages();
-  const p = m.restoreWizard.progress;
+  const { t } = useTranslation(['restore']);
+  const f = useFormat();
   const { restoreWizard } = useStores();
   const progress = useStore(restoreWizard, (state) => state.progress);
   const jobId = useStore(restoreWizard, (state) => state.jobId);
@@ -97,42 +101,42 @@ export function ProgressStep(): ReactNode {
   const item = progress?.items[0];
   const vmName = item?.name ?? name;
   return (
-    <StepSection step="progress" title={p.heading(vmName, hostLabel)}>
+    <StepSection step="progress" title={t('restore:progress.heading', { vm: vmName, host: hostLabel })}>
       <p className="restore-phase" role="status">
-        {phaseText(m, progress, item)}
+        {phaseText(t, progress, item)}
       </p>
-      <Bar label={p.overallLabel(vmName)} done={item?.bytesDone ?? 0} total={item?.bytesTotal ?? 0} running size="large" />
+      <Bar label={t('restore:progress.overallLabel', { vm: vmName })} done={item?.bytesDone ?? 0} total={item?.bytesTotal ?? 0} running size="large" />
       {item !== undefined && item.disks.length > 0 ? (
         <ul className="restore-disks-progress">
           {item.disks.map((disk) => (
             <li key={disk.target}>
-              <span className="disk-progress-text">{p.disk(disk.target, m.formatBytes(disk.bytesDone), m.formatBytes(disk.bytesTotal))}</span>
-              <Bar label={p.diskLabel(disk.target)} done={disk.bytesDone} total={disk.bytesTotal} running={disk.bytesDone < disk.bytesTotal} size="small" />
+              <span className="disk-progress-text">{t('restore:progress.disk', { disk: disk.target, done: f.bytes(disk.bytesDone), total: f.bytes(disk.bytesTotal) })}</span>
+              <Bar label={t('restore:progress.diskLabel', { disk: disk.target })} done={disk.bytesDone} total={disk.bytesTotal} running={disk.bytesDone < disk.bytesTotal} size="small" />
             </li>
           ))}
         </ul>
       ) : null}
       {item !== undefined && item.state === 'running' && item.phase === 'uploading' ? (
         <p className="muted restore-rate">
-          <span>{p.speed(m.formatRate(item.throughputBps))}</span>
-          {item.etaSeconds === null ? null : <span>{p.timeLeft(m.formatDuration(item.etaSeconds))}</span>}
+          <span>{t('restore:progress.speed', { rate: f.rate(item.throughputBps) })}</span>
+          {item.etaSeconds === null ? null : <span>{t('restore:progress.timeLeft', { duration: f.duration(item.etaSeconds) })}</span>}
         </p>
       ) : null}
       {watchError !== null ? (
         <div className="notice notice-warning">
           <p className="notice-title">
             <WarningIcon />
-            {p.watchFailed}
+            {t('restore:progress.watchFailed')}
           </p>
           <button type="button" className="button" onClick={() => void refreshProgress()}>
-            {p.refresh}
+            {t('restore:progress.refresh')}
           </button>
         </div>
       ) : null}
       <div className="actions">
         {jobId !== null ? (
           <a className="button" href={hashFor(jobRoute(jobId))}>
-            {p.viewJob}
+            {t('restore:progress.viewJob')}
           </a>
         ) : null}
         <CancelControls />
@@ -142,9 +146,7 @@ export function ProgressStep(): ReactNode {
 }
 
 export function ResultStep(): ReactNode {
-  const m = useMessages();
-  const w = m.restoreWizard;
-  const r = w.result;
+  const { t } = useTranslation(['restore']);
   const { restoreWizard, status } = useStores();
   const progress = useStore(restoreWizard, (state) => state.progress);
   const jobId = useStore(restoreWizard, (state) => state.jobId);
@@ -162,69 +164,69 @@ export function ResultStep(): ReactNode {
   useEffect(() => {
     if (progress === null || announced.current === progress.jobId) return;
     announced.current = progress.jobId;
-    status.getState().announce(succeeded && result !== null ? r.announceDone(result.vmName, result.host) : cancelled ? r.cancelledHeading : r.announceFailed);
-  }, [progress, succeeded, cancelled, result, status, r]);
+    status.getState().announce(succeeded && result !== null ? t('restore:result.announceDone', { vm: result.vmName, host: result.host }) : cancelled ? t('restore:result.cancelledHeading') : t('restore:result.announceFailed'));
+  }, [progress, succeeded, cancelled, result, status, t]);
 
   const links = (
     <div className="actions">
       {succeeded && result !== null ? (
         <a className="button button-primary" href={hashFor({ view: 'clusters' })}>
-          {r.seeInClusters(result.vmName)}
+          {t('restore:result.seeInClusters', { vm: result.vmName })}
         </a>
       ) : null}
       {jobId !== null ? (
         <a className="button" href={hashFor(jobRoute(jobId))}>
-          {r.viewJob}
+          {t('restore:result.viewJob')}
         </a>
       ) : null}
       {!succeeded ? (
         <button type="button" className="button" onClick={revise}>
-          {r.revise}
+          {t('restore:result.revise')}
         </button>
       ) : null}
       <button type="button" className="button" onClick={reset}>
-        {r.another}
+        {t('restore:result.another')}
       </button>
     </div>
   );
 
   if (succeeded && result !== null) {
     return (
-      <StepSection step="result" title={r.doneHeading(result.vmName, result.host)}>
+      <StepSection step="result" title={t('restore:result.doneHeading', { vm: result.vmName, host: result.host })}>
         {result.started ? (
-          <p>{r.running(result.vmName, result.host)}</p>
+          <p>{t('restore:result.running', { vm: result.vmName, host: result.host })}</p>
         ) : result.startError !== null ? (
           <div className="notice notice-warning">
             <p className="notice-title">
               <WarningIcon />
-              {r.notStarted(result.vmName)}
+              {t('restore:result.notStarted', { vm: result.vmName })}
             </p>
             <p className="selectable">{result.startError}</p>
           </div>
         ) : (
-          <p>{r.notAsked(result.vmName)}</p>
+          <p>{t('restore:result.notAsked', { vm: result.vmName })}</p>
         )}
         <dl className="facts restore-result">
           <div>
-            <dt>{r.vm}</dt>
+            <dt>{t('restore:result.vm')}</dt>
             <dd className="selectable">{result.vmName}</dd>
           </div>
           <div>
-            <dt>{r.host}</dt>
+            <dt>{t('restore:result.host')}</dt>
             <dd>{result.host}</dd>
           </div>
           <div>
-            <dt>{r.state}</dt>
-            <dd>{result.started ? r.stateRunning : r.stateShutOff}</dd>
+            <dt>{t('restore:result.state')}</dt>
+            <dd>{result.started ? t('restore:result.stateRunning') : t('restore:result.stateShutOff')}</dd>
           </div>
           {result.replaced ? (
             <div>
-              <dt>{r.replaced}</dt>
-              <dd>{w.review.startYes}</dd>
+              <dt>{t('restore:result.replaced')}</dt>
+              <dd>{t('restore:review.startYes')}</dd>
             </div>
           ) : null}
           <div>
-            <dt>{r.volumes}</dt>
+            <dt>{t('restore:result.volumes')}</dt>
             <dd>
               <ul className="restore-volumes">
                 {result.volumes.map((volume) => (
@@ -238,7 +240,7 @@ export function ResultStep(): ReactNode {
         </dl>
         {result.warnings.length > 0 ? (
           <>
-            <h3 className="wizard-subheading">{r.warnings}</h3>
+            <h3 className="wizard-subheading">{t('restore:result.warnings')}</h3>
             <ul className="plan-warnings">
               {result.warnings.map((warning, index) => (
                 <li key={`${index}:${warning}`}>
@@ -255,19 +257,19 @@ export function ResultStep(): ReactNode {
   }
 
   return (
-    <StepSection step="result" title={cancelled ? r.cancelledHeading : r.failedHeading}>
-      <p>{cancelled ? r.cancelledBody : r.failedBody}</p>
+    <StepSection step="result" title={cancelled ? t('restore:result.cancelledHeading') : t('restore:result.failedHeading')}>
+      <p>{cancelled ? t('restore:result.cancelledBody') : t('restore:result.failedBody')}</p>
       {error !== null && !cancelled ? (
         <div className="notice notice-error" role="alert">
           <p className="notice-title">
             <WarningIcon />
-            {r.why}
+            {t('restore:result.why')}
           </p>
           <p className="selectable">{error.message}</p>
-          <p className="muted">{r.errorCode(error.code)}</p>
+          <p className="muted">{t('restore:result.errorCode', { code: error.code })}</p>
         </div>
       ) : null}
-      {hostLabel === '' ? null : <p className="muted">{r.target(hostLabel)}</p>}
+      {hostLabel === '' ? null : <p className="muted">{t('restore:result.target', { host: hostLabel })}</p>}
       {links}
     </StepSection>
   );

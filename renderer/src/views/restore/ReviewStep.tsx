@@ -6,14 +6,15 @@ import type { ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { WarningIcon } from '../../components/Icons.js';
 import { LoadingNotice } from '../../components/Notices.js';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/format.js';
 import { useStores } from '../../stores/index.js';
 import { chosenHost, chosenPoint } from '../../stores/restore-wizard-store.js';
 import { StepError, StepSection, useEngineError } from './StepSection.js';
 
 function Plan(): ReactNode {
-  const m = useMessages();
-  const r = m.restoreWizard.review;
+  const { t } = useTranslation(['restore', 'points']);
+  const f = useFormat();
   const { restoreWizard } = useStores();
   const plan = useStore(restoreWizard, (state) => state.plan);
   const point = useStore(restoreWizard, (state) => chosenPoint(state));
@@ -21,59 +22,59 @@ function Plan(): ReactNode {
   if (plan === null || point === null) return null;
   return (
     <>
-      <dl className="facts restore-plan" aria-label={r.planCaption}>
+      <dl className="facts restore-plan" aria-label={t('restore:review.planCaption')}>
         <div>
-          <dt>{r.vm}</dt>
+          <dt>{t('restore:review.vm')}</dt>
           <dd>{point.vmName}</dd>
         </div>
         <div>
-          <dt>{r.point}</dt>
+          <dt>{t('restore:review.point')}</dt>
           <dd>
-            {m.restoreWizard.point.choice(m.formatDateTime(point.createdAt), m.restorePoints.types[point.type], point.sourceHostLabel)}
+            {t('restore:point.choice', { when: f.dateTime(point.createdAt), type: t(`points:types.${point.type}`), host: point.sourceHostLabel })}
           </dd>
         </div>
         <div>
-          <dt>{r.restoredAs}</dt>
-          <dd className="selectable">{plan.replace ? r.asReplace(plan.name) : r.asCopy(plan.name)}</dd>
+          <dt>{t('restore:review.restoredAs')}</dt>
+          <dd className="selectable">{plan.replace ? t('restore:review.asReplace', { name: plan.name }) : t('restore:review.asCopy', { name: plan.name })}</dd>
         </div>
         <div>
-          <dt>{r.host}</dt>
+          <dt>{t('restore:review.host')}</dt>
           <dd>{plan.host}</dd>
         </div>
         <div>
-          <dt>{r.pool}</dt>
+          <dt>{t('restore:review.pool')}</dt>
           <dd>{plan.pool}</dd>
         </div>
         <div>
-          <dt>{r.format}</dt>
+          <dt>{t('restore:review.format')}</dt>
           <dd>{plan.format}</dd>
         </div>
         <div>
-          <dt>{r.space}</dt>
-          <dd>{r.spaceText(m.formatBytes(plan.requiredBytes), m.formatBytes(plan.availableBytes))}</dd>
+          <dt>{t('restore:review.space')}</dt>
+          <dd>{t('restore:review.spaceText', { needed: f.bytes(plan.requiredBytes), free: f.bytes(plan.availableBytes) })}</dd>
         </div>
         <div>
-          <dt>{r.start}</dt>
-          <dd>{start ? r.startYes : r.startNo}</dd>
+          <dt>{t('restore:review.start')}</dt>
+          <dd>{start ? t('restore:review.startYes') : t('restore:review.startNo')}</dd>
         </div>
       </dl>
-      <div className="table-scroll" tabIndex={0} role="group" aria-label={r.disksCaption}>
+      <div className="table-scroll" tabIndex={0} role="group" aria-label={t('restore:review.disksCaption')}>
         <table className="data-table compact restore-disks">
-          <caption className="visually-hidden">{r.disksCaption}</caption>
+          <caption className="visually-hidden">{t('restore:review.disksCaption')}</caption>
           <thead>
             <tr>
-              <th scope="col">{r.columnDisk}</th>
+              <th scope="col">{t('restore:review.columnDisk')}</th>
               <th scope="col" className="numeric">
-                {r.columnSize}
+                {t('restore:review.columnSize')}
               </th>
-              <th scope="col">{r.columnVolume}</th>
+              <th scope="col">{t('restore:review.columnVolume')}</th>
             </tr>
           </thead>
           <tbody>
             {plan.disks.map((disk) => (
               <tr key={disk.target}>
                 <th scope="row">{disk.target}</th>
-                <td className="numeric">{m.formatBytes(disk.capacityBytes)}</td>
+                <td className="numeric">{f.bytes(disk.capacityBytes)}</td>
                 <td className="selectable">{disk.volume}</td>
               </tr>
             ))}
@@ -82,7 +83,7 @@ function Plan(): ReactNode {
       </div>
       {plan.changes.length > 0 ? (
         <>
-          <h3 className="wizard-subheading">{r.changes(plan.host)}</h3>
+          <h3 className="wizard-subheading">{t('restore:review.changes', { host: plan.host })}</h3>
           <ul className="plan-changes">
             {plan.changes.map((change, index) => (
               <li key={`${index}:${change}`} className="selectable">
@@ -94,7 +95,7 @@ function Plan(): ReactNode {
       ) : null}
       {plan.warnings.length > 0 ? (
         <>
-          <h3 className="wizard-subheading">{r.warnings}</h3>
+          <h3 className="wizard-subheading">{t('restore:review.warnings')}</h3>
           <ul className="plan-warnings">
             {plan.warnings.map((warning, index) => (
               <li key={`${index}:${warning}`}>
@@ -110,20 +111,19 @@ function Plan(): ReactNode {
 }
 
 export function ReviewStep(): ReactNode {
-  const m = useMessages();
-  const w = m.restoreWizard;
+  const { t } = useTranslation(['restore', 'points']);
   const { restoreWizard } = useStores();
   const status = useStore(restoreWizard, (state) => state.planStatus);
   const hostLabel = useStore(restoreWizard, (state) => chosenHost(state)?.label ?? '');
   const preflight = useStore(restoreWizard, (state) => state.preflight);
   const error = useEngineError('review', null);
   return (
-    <StepSection step="review" title={w.stepHeading(4, w.steps.review)}>
-      {status === 'loading' ? <LoadingNotice>{w.review.checking(hostLabel)}</LoadingNotice> : null}
-      {error !== null ? <StepError title={w.review.checkFailed} error={error} onRetry={() => void preflight()} retryLabel={w.review.checkAgain} /> : null}
+    <StepSection step="review" title={t('restore:stepHeading', { number: 4, name: t('restore:steps.review') })}>
+      {status === 'loading' ? <LoadingNotice>{t('restore:review.checking', { host: hostLabel })}</LoadingNotice> : null}
+      {error !== null ? <StepError title={t('restore:review.checkFailed')} error={error} onRetry={() => void preflight()} retryLabel={t('restore:review.checkAgain')} /> : null}
       {status === 'ready' ? (
         <>
-          <p>{w.review.intro}</p>
+          <p>{t('restore:review.intro')}</p>
           <Plan />
         </>
       ) : null}
