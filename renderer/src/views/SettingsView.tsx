@@ -1,9 +1,10 @@
 import { useId, type ChangeEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { LANGUAGES, THEMES, type Settings } from '../../../shared/model/settings.js';
 import { ErrorNotice, LoadingNotice } from '../components/Notices.js';
 import { ViewHeading } from '../components/ViewHeading.js';
-import { useMessages } from '../messages.js';
+import { browserLanguages, resolveLanguage } from '../i18n/index.js';
 import { useStores } from '../stores/index.js';
 import { BackupPreferencesSection } from './settings/BackupPreferencesSection.js';
 import { MaintenanceSection } from './settings/MaintenanceSection.js';
@@ -17,8 +18,11 @@ function isLanguage(value: string): value is Settings['language'] {
   return (LANGUAGES as readonly string[]).includes(value);
 }
 
+/** The language each option is written in, so screen readers pronounce it right; `system` is in the shown one. */
+const LANGUAGE_TAGS: Record<Settings['language'], string | undefined> = { system: undefined, en: 'en', ja: 'ja' };
+
 function PreferencesSection(): ReactNode {
-  const m = useMessages();
+  const { t, i18n } = useTranslation(['settings', 'common']);
   const { settings: store, status: statusStore } = useStores();
   const settings = useStore(store, (state) => state.settings);
   const status = useStore(store, (state) => state.status);
@@ -41,31 +45,31 @@ function PreferencesSection(): ReactNode {
   const onThemeChange = async (event: ChangeEvent<HTMLSelectElement>): Promise<void> => {
     const theme = event.target.value;
     if (!isTheme(theme)) return;
-    if (await update({ theme })) announce(m.settings.themeSaved(m.settings.themes[theme]));
+    if (await update({ theme })) announce(t('settings:themeSaved', { theme: t(`settings:themes.${theme}`) }));
   };
   const onLanguageChange = async (event: ChangeEvent<HTMLSelectElement>): Promise<void> => {
     const language = event.target.value;
     if (!isLanguage(language)) return;
-    if (await update({ language })) announce(m.settings.languageSaved(m.settings.languages[language]));
+    if (!(await update({ language }))) return;
+    // Said in the language the window is switching to, which is the one the user asked for.
+    const shown = i18n.getFixedT(resolveLanguage(language, browserLanguages()), ['settings']);
+    announce(shown('settings:languageSaved', { language: shown(`settings:languages.${language}`) }));
   };
 
   let content: ReactNode;
   if (settings === null) {
     content =
       status === 'error' && loadError ? (
-        <ErrorNotice title={m.settings.loadFailed} error={loadError} onRetry={() => void load()} />
+        <ErrorNotice title={t('settings:loadFailed')} error={loadError} onRetry={() => void load()} />
       ) : (
-        <LoadingNotice>{m.settings.loading}</LoadingNotice>
+        <LoadingNotice>{t('settings:loading')}</LoadingNotice>
       );
   } else {
-    // Until the translation lands, say so to whoever asked for Japanese, directly or through their system.
-    const wantsJapanese =
-      settings.language === 'ja' || (settings.language === 'system' && navigator.language.toLowerCase().startsWith('ja'));
     content = (
       <>
         <div className="field">
           <label className="field-label" htmlFor={themeId}>
-            {m.settings.themeLabel}
+            {t('settings:themeLabel')}
           </label>
           <select
             id={themeId}
@@ -76,54 +80,52 @@ function PreferencesSection(): ReactNode {
           >
             {THEMES.map((theme) => (
               <option key={theme} value={theme}>
-                {m.settings.themes[theme]}
+                {t(`settings:themes.${theme}`)}
               </option>
             ))}
           </select>
           <p className="field-hint" id={themeHintId}>
-            {m.settings.themeHint}
+            {t('settings:themeHint')}
           </p>
         </div>
         <div className="field">
           <label className="field-label" htmlFor={languageId}>
-            {m.settings.languageLabel}
+            {t('settings:languageLabel')}
           </label>
           <select
             id={languageId}
             className="select"
             value={settings.language}
-            aria-describedby={wantsJapanese ? languageHintId : undefined}
+            aria-describedby={languageHintId}
             onChange={(event) => void onLanguageChange(event)}
           >
             {LANGUAGES.map((language) => (
-              <option key={language} value={language} lang={m.settings.languageTags[language]}>
-                {m.settings.languages[language]}
+              <option key={language} value={language} lang={LANGUAGE_TAGS[language]}>
+                {t(`settings:languages.${language}`)}
               </option>
             ))}
           </select>
-          {wantsJapanese ? (
-            <p className="field-hint" id={languageHintId}>
-              {m.settings.languageHint}
-            </p>
-          ) : null}
+          <p className="field-hint" id={languageHintId}>
+            {t('settings:languageHint')}
+          </p>
         </div>
-        {saving ? <p className="muted">{m.settings.saving}</p> : null}
-        {saveError ? <ErrorNotice title={m.settings.saveFailed} error={saveError} /> : null}
-        {watchError ? <p className="muted">{m.settings.watchFailed}</p> : null}
+        {saving ? <p className="muted">{t('settings:saving')}</p> : null}
+        {saveError ? <ErrorNotice title={t('settings:saveFailed')} error={saveError} /> : null}
+        {watchError ? <p className="muted">{t('settings:watchFailed')}</p> : null}
       </>
     );
   }
 
   return (
     <section className="panel" aria-labelledby={headingId}>
-      <h2 id={headingId}>{m.settings.preferencesHeading}</h2>
+      <h2 id={headingId}>{t('settings:preferencesHeading')}</h2>
       {content}
     </section>
   );
 }
 
 function AboutSection(): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['settings', 'common']);
   const { app } = useStores();
   const info = useStore(app, (state) => state.info);
   const infoStatus = useStore(app, (state) => state.infoStatus);
@@ -136,44 +138,44 @@ function AboutSection(): ReactNode {
     content = (
       <dl className="facts">
         <div>
-          <dt>{m.settings.version}</dt>
+          <dt>{t('settings:version')}</dt>
           <dd>{info.version}</dd>
         </div>
         <div>
-          <dt>{m.settings.mode}</dt>
-          <dd>{m.settings.modes[info.mode]}</dd>
+          <dt>{t('settings:mode')}</dt>
+          <dd>{t(`settings:modes.${info.mode}`)}</dd>
         </div>
         <div>
-          <dt>{m.settings.dataFolder}</dt>
+          <dt>{t('settings:dataFolder')}</dt>
           <dd>
             <code className="selectable">{info.dataDir}</code>
           </dd>
         </div>
         <div>
-          <dt>{m.settings.catalogSchemaVersion}</dt>
+          <dt>{t('settings:catalogSchemaVersion')}</dt>
           <dd>{info.catalogSchemaVersion}</dd>
         </div>
       </dl>
     );
   } else if (infoStatus === 'error' && infoError) {
-    content = <ErrorNotice title={m.settings.aboutFailed} error={infoError} onRetry={() => void loadInfo()} />;
+    content = <ErrorNotice title={t('settings:aboutFailed')} error={infoError} onRetry={() => void loadInfo()} />;
   } else {
-    content = <LoadingNotice>{m.settings.aboutLoading}</LoadingNotice>;
+    content = <LoadingNotice>{t('settings:aboutLoading')}</LoadingNotice>;
   }
 
   return (
     <section className="panel" aria-labelledby={headingId}>
-      <h2 id={headingId}>{m.settings.aboutHeading}</h2>
+      <h2 id={headingId}>{t('settings:aboutHeading')}</h2>
       {content}
     </section>
   );
 }
 
 export function SettingsView(): ReactNode {
-  const m = useMessages();
+  const { t } = useTranslation(['settings', 'common']);
   return (
     <>
-      <ViewHeading>{m.views.settings}</ViewHeading>
+      <ViewHeading>{t('common:views.settings')}</ViewHeading>
       <PreferencesSection />
       <BackupPreferencesSection />
       <RepositorySection />

@@ -6,7 +6,7 @@ import { useStore } from 'zustand';
 import type { Settings } from '../../../../shared/model/settings.js';
 import { Field } from '../../components/Field.js';
 import { ErrorNotice } from '../../components/Notices.js';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
 import { useStores } from '../../stores/index.js';
 import {
   CONCURRENCY_FIELDS,
@@ -18,8 +18,7 @@ import {
 } from '../../stores/settings-store.js';
 
 function ConcurrencyFields(props: { settings: Settings }): ReactNode {
-  const m = useMessages();
-  const s = m.settings;
+  const { t } = useTranslation(['settings', 'common']);
   const { settings: store, status } = useStores();
   const update = useStore(store, (state) => state.update);
   const announce = useStore(status, (state) => state.announce);
@@ -53,23 +52,23 @@ function ConcurrencyFields(props: { settings: Settings }): ReactNode {
     setSaving(false);
     if (saved) {
       setDraft(null);
-      announce(s.concurrencySaved);
+      announce(t('settings:concurrencySaved'));
     }
   };
 
   return (
     <form className="concurrency-form" noValidate onSubmit={(event) => void onSubmit(event)}>
       <fieldset className="choice-group">
-        <legend className="field-label">{s.concurrencyLegend}</legend>
+        <legend className="field-label">{t('settings:concurrencyLegend')}</legend>
         <div className="field-grid field-grid-3">
           {CONCURRENCY_FIELDS.map((field) => {
             const { min, max } = concurrencyRange(field);
             return (
               <Field
                 key={field}
-                label={s.concurrencyLabels[field]}
-                hint={s.concurrencyHints[field]}
-                error={invalid.includes(field) ? s.concurrencyProblem(min, max) : null}
+                label={t(`settings:concurrencyLabels.${field}`)}
+                hint={t(`settings:concurrencyHints.${field}`)}
+                error={invalid.includes(field) ? t('settings:concurrencyProblem', { min, max }) : null}
               >
                 {(control) => (
                   <input
@@ -87,7 +86,7 @@ function ConcurrencyFields(props: { settings: Settings }): ReactNode {
         </div>
       </fieldset>
       <button type="submit" className="button" aria-disabled={saving}>
-        {saving ? m.common.saving : s.concurrencySave}
+        {saving ? t('common:saving') : t('settings:concurrencySave')}
       </button>
     </form>
   );
@@ -117,8 +116,7 @@ function SettingSwitch(props: { label: string; hint: string; checked: boolean; o
 }
 
 export function BackupPreferencesSection(): ReactNode {
-  const m = useMessages();
-  const s = m.settings;
+  const { t } = useTranslation(['settings', 'common']);
   const { settings: store, status } = useStores();
   const settings = useStore(store, (state) => state.settings);
   const saveError = useStore(store, (state) =>
@@ -133,21 +131,21 @@ export function BackupPreferencesSection(): ReactNode {
   if (settings === null) return null;
   return (
     <section className="panel" aria-labelledby={headingId}>
-      <h2 id={headingId}>{s.backupsHeading}</h2>
+      <h2 id={headingId}>{t('settings:backupsHeading')}</h2>
       <ConcurrencyFields settings={settings} />
       <SettingSwitch
-        label={s.notifyLabel}
-        hint={s.notifyHint}
+        label={t('settings:notifyLabel')}
+        hint={t('settings:notifyHint')}
         checked={settings.notifyOnJobEnd}
-        onChange={(on) => void update({ notifyOnJobEnd: on }).then((saved) => saved && announce(s.notifySaved(on)))}
+        onChange={(on) => void update({ notifyOnJobEnd: on }).then((saved) => saved && announce(on ? t('settings:notifyOn') : t('settings:notifyOff')))}
       />
       <SettingSwitch
-        label={s.trayLabel}
-        hint={s.trayHint}
+        label={t('settings:trayLabel')}
+        hint={t('settings:trayHint')}
         checked={settings.keepRunningInTray}
-        onChange={(on) => void update({ keepRunningInTray: on }).then((saved) => saved && announce(s.traySaved(on)))}
+        onChange={(on) => void update({ keepRunningInTray: on }).then((saved) => saved && announce(on ? t('settings:trayOn') : t('settings:trayOff')))}
       />
-      {saveError ? <ErrorNotice title={s.saveFailed} error={saveError} /> : null}
+      {saveError ? <ErrorNotice title={t('settings:saveFailed')} error={saveError} /> : null}
     </section>
   );
 }

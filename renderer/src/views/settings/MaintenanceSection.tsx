@@ -4,14 +4,13 @@ import { useId, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { ButtonWithReason } from '../../components/ButtonWithReason.js';
 import { ErrorNotice } from '../../components/Notices.js';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
 import { useStores } from '../../stores/index.js';
 import { jobRoute } from '../../stores/navigation-store.js';
 import type { MaintenanceKind } from '../../stores/repository-store.js';
 
 function MaintenanceAction(props: { kind: MaintenanceKind; label: string; hint: string }): ReactNode {
-  const m = useMessages();
-  const s = m.settings;
+  const { t } = useTranslation(['settings']);
   const { repository, navigation } = useStores();
   const start = useStore(repository, (state) => state.maintenance[props.kind]);
   const ready = useStore(repository, (state) => state.repository?.state === 'ready');
@@ -28,29 +27,28 @@ function MaintenanceAction(props: { kind: MaintenanceKind; label: string; hint: 
     <div className="maintenance-action">
       <ButtonWithReason
         className="button"
-        disabledReason={start.starting ? s.startingReason : ready ? null : s.needsRepository}
+        disabledReason={start.starting ? t('settings:startingReason') : ready ? null : t('settings:needsRepository')}
         hintId={hintId}
         onClick={() => void onClick()}
       >
-        {start.starting ? s.starting : props.label}
+        {start.starting ? t('settings:starting') : props.label}
       </ButtonWithReason>
       <p className="field-hint" id={hintId}>
         {props.hint}
       </p>
-      {start.error ? <ErrorNotice title={s.maintenanceFailed[props.kind]} error={start.error} /> : null}
+      {start.error ? <ErrorNotice title={t(`settings:maintenanceFailed.${props.kind}`)} error={start.error} /> : null}
     </div>
   );
 }
 
 export function MaintenanceSection(): ReactNode {
-  const m = useMessages();
-  const s = m.settings;
+  const { t } = useTranslation(['settings']);
   const headingId = useId();
   return (
     <section className="panel" aria-labelledby={headingId}>
-      <h2 id={headingId}>{s.maintenanceHeading}</h2>
-      <MaintenanceAction kind="verify" label={s.verify} hint={s.verifyHint} />
-      <MaintenanceAction kind="prune" label={s.prune} hint={s.pruneHint} />
+      <h2 id={headingId}>{t('settings:maintenanceHeading')}</h2>
+      <MaintenanceAction kind="verify" label={t('settings:verify')} hint={t('settings:verifyHint')} />
+      <MaintenanceAction kind="prune" label={t('settings:prune')} hint={t('settings:pruneHint')} />
     </section>
   );
 }

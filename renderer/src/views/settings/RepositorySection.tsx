@@ -5,29 +5,30 @@ import { useStore } from 'zustand';
 import type { RepositoryStatus } from '../../../../shared/model/repository.js';
 import { Field } from '../../components/Field.js';
 import { ErrorNotice, LoadingNotice } from '../../components/Notices.js';
-import { useMessages } from '../../messages.js';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/format.js';
 import { useStores } from '../../stores/index.js';
 
 function RepositoryFacts(props: { repository: RepositoryStatus }): ReactNode {
-  const m = useMessages();
-  const s = m.settings;
+  const { t } = useTranslation(['settings', 'common']);
+  const f = useFormat();
   const { repository } = props;
-  if (repository.state === 'not_configured') return <p>{s.repositoryNone}</p>;
+  if (repository.state === 'not_configured') return <p>{t('settings:repositoryNone')}</p>;
   return (
     <dl className="facts repository-facts">
       <div>
-        <dt>{s.repositoryFolder}</dt>
+        <dt>{t('settings:repositoryFolder')}</dt>
         <dd>
           <code className="selectable">{repository.path}</code>
         </dd>
       </div>
       <div>
-        <dt>{s.repositoryState}</dt>
+        <dt>{t('settings:repositoryState')}</dt>
         <dd>
-          <span className={`repository-state repository-state-${repository.state}`}>{s.repositoryStates[repository.state]}</span>
+          <span className={`repository-state repository-state-${repository.state}`}>{t(`settings:repositoryStates.${repository.state}`)}</span>
           {repository.error ? (
             <span className="repository-error">
-              {s.repositoryProblem}: <span className="selectable">{repository.error.message}</span>
+              {t('settings:repositoryProblem')}: <span className="selectable">{repository.error.message}</span>
             </span>
           ) : null}
         </dd>
@@ -35,12 +36,15 @@ function RepositoryFacts(props: { repository: RepositoryStatus }): ReactNode {
       {repository.state === 'ready' ? (
         <>
           <div>
-            <dt>{s.repositoryContents}</dt>
-            <dd>{s.repositoryHolds(repository.pointCount, repository.vmCount)}</dd>
+            <dt>{t('settings:repositoryContents')}</dt>
+            <dd>{t('settings:repositoryHolds', {
+                points: t('settings:pointCount', { count: repository.pointCount }),
+                vms: t('settings:vmCount', { count: repository.vmCount }),
+              })}</dd>
           </div>
           <div>
-            <dt>{s.repositoryFree}</dt>
-            <dd>{repository.freeBytes === null ? m.common.unknown : m.formatBytes(repository.freeBytes)}</dd>
+            <dt>{t('settings:repositoryFree')}</dt>
+            <dd>{repository.freeBytes === null ? t('common:unknown') : f.bytes(repository.freeBytes)}</dd>
           </div>
         </>
       ) : null}
@@ -49,8 +53,7 @@ function RepositoryFacts(props: { repository: RepositoryStatus }): ReactNode {
 }
 
 function UseFolderForm(): ReactNode {
-  const m = useMessages();
-  const s = m.settings;
+  const { t } = useTranslation(['settings', 'common']);
   const { repository: store, status } = useStores();
   const pathInput = useStore(store, (state) => state.pathInput);
   const createNew = useStore(store, (state) => state.createNew);
@@ -67,12 +70,12 @@ function UseFolderForm(): ReactNode {
   const onSubmit = async (event: FormEvent<HTMLFormElement>): Promise<void> => {
     event.preventDefault();
     if (using) return;
-    if (await useFolder()) announce(s.repositorySet(store.getState().repository?.path ?? pathInput.trim()));
+    if (await useFolder()) announce(t('settings:repositorySet', { path: store.getState().repository?.path ?? pathInput.trim() }));
   };
 
   return (
     <form className="use-folder" noValidate onSubmit={(event) => void onSubmit(event)}>
-      <Field label={s.pathLabel} hint={s.pathHint} error={pathProblem ? s.pathProblems[pathProblem] : null}>
+      <Field label={t('settings:pathLabel')} hint={t('settings:pathHint')} error={pathProblem ? t(`settings:pathProblems.${pathProblem}`) : null}>
         {(control) => (
           <input
             {...control}
@@ -94,28 +97,27 @@ function UseFolderForm(): ReactNode {
             aria-describedby={createHintId}
             onChange={(event) => setCreateNew(event.target.checked)}
           />
-          <span>{s.createNewLabel}</span>
+          <span>{t('settings:createNewLabel')}</span>
         </label>
         <p className="field-hint" id={createHintId}>
-          {s.createNewHint}
+          {t('settings:createNewHint')}
         </p>
       </div>
       {useError ? (
         <>
-          <ErrorNotice title={s.useFailed} error={useError} />
-          <p className="muted">{s.useHint}</p>
+          <ErrorNotice title={t('settings:useFailed')} error={useError} />
+          <p className="muted">{t('settings:useHint')}</p>
         </>
       ) : null}
       <button type="submit" className="button button-primary" aria-disabled={using}>
-        {using ? (createNew ? s.creating : s.using) : createNew ? s.createRepository : s.useFolder}
+        {using ? (createNew ? t('settings:creating') : t('settings:using')) : createNew ? t('settings:createRepository') : t('settings:useFolder')}
       </button>
     </form>
   );
 }
 
 export function RepositorySection(): ReactNode {
-  const m = useMessages();
-  const s = m.settings;
+  const { t } = useTranslation(['settings', 'common']);
   const { repository: store } = useStores();
   const repository = useStore(store, (state) => state.repository);
   const status = useStore(store, (state) => state.status);
@@ -129,12 +131,12 @@ export function RepositorySection(): ReactNode {
 
   let facts: ReactNode;
   if (repository !== null) facts = <RepositoryFacts repository={repository} />;
-  else if (status === 'error' && error) facts = <ErrorNotice title={s.repositoryLoadFailed} error={error} onRetry={() => void load()} />;
-  else facts = <LoadingNotice>{s.repositoryLoading}</LoadingNotice>;
+  else if (status === 'error' && error) facts = <ErrorNotice title={t('settings:repositoryLoadFailed')} error={error} onRetry={() => void load()} />;
+  else facts = <LoadingNotice>{t('settings:repositoryLoading')}</LoadingNotice>;
 
   return (
     <section className="panel" aria-labelledby={headingId}>
-      <h2 id={headingId}>{s.repositoryHeading}</h2>
+      <h2 id={headingId}>{t('settings:repositoryHeading')}</h2>
       {facts}
       <UseFolderForm />
     </section>
