@@ -18,6 +18,20 @@ const noElectron = [electronModules, 'Only electron/main and electron/preload ma
 const noRenderer = [['**/renderer/**', 'react', 'react-dom', 'react/*', 'react-dom/*', 'zustand', 'zustand/*'], 'UI code belongs to the renderer.'];
 const noMainProcess = [['**/electron/**', 'better-sqlite3', 'ws', 'ssh2'], 'The renderer reaches the engine only through the IPC client.'];
 
+const READ_ATTRIBUTES = '/^(aria-label|title|placeholder|alt|label)$/';
+const HAS_LETTER = '/\\p{L}/u';
+const translateIt = 'Text people read goes through t() (renderer/src/locales), so it is translated.';
+const untranslatedText = [
+  // Text between tags, or a string or template written as a child: `<p>Saved</p>`, `<p>{'Saved'}</p>`.
+  `JSXText[value=${HAS_LETTER}]`,
+  `:matches(JSXElement, JSXFragment) > JSXExpressionContainer > Literal[value=${HAS_LETTER}]`,
+  `:matches(JSXElement, JSXFragment) > JSXExpressionContainer > TemplateLiteral > TemplateElement[value.raw=${HAS_LETTER}]`,
+  // Attributes people read (or hear). Only literals with a letter: `alt=""` rightly marks an image as decoration.
+  `JSXAttribute[name.name=${READ_ATTRIBUTES}] > Literal[value=${HAS_LETTER}]`,
+  `JSXAttribute[name.name=${READ_ATTRIBUTES}] > JSXExpressionContainer > Literal[value=${HAS_LETTER}]`,
+  `JSXAttribute[name.name=${READ_ATTRIBUTES}] > JSXExpressionContainer > TemplateLiteral > TemplateElement[value.raw=${HAS_LETTER}]`,
+].map((selector) => ({ selector, message: translateIt }));
+
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-output/**', '.cache/**'] },
   js.configs.recommended,
@@ -63,5 +77,12 @@ export default tseslint.config(
     ignores: ['renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: restrict([noNode, noElectron, noMainProcess]),
+  },
+  {
+    // Components show only translated strings (`t('ns:key')`, renderer/src/locales): text written into JSX, or a
+    // string literal in an attribute people read, would stay English in every language.
+    files: ['renderer/src/**/*.tsx'],
+    ignores: ['renderer/src/**/*.test.tsx'],
+    rules: { 'no-restricted-syntax': ['error', ...untranslatedText] },
   },
 );
