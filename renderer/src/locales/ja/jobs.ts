@@ -46,7 +46,7 @@ export const jobs = {
     about: '約 {{duration}}',
     notKnown: 'まだ不明',
     chartLabel: '速度',
-    chartSummary: '直近 {{duration}} の速度: 現在 {{now}}、最大 {{peak}}、平均 {{average}}。',
+    chartSummary: '直近{{duration}}の速度: 現在 {{now}}、最大 {{peak}}、平均 {{average}}。',
     chartEmpty: '速度はまだ計測されていません。',
     jobFailed: 'ジョブが失敗しました。',
     errorCode: 'コード: {{code}}',
