@@ -2,8 +2,9 @@
 // Linux (`secret-tool`, from libsecret-tools, with a D-Bus session), the login keychain on macOS (`security`), a
 // DPAPI-protected file on Windows (read with PowerShell). Lifeboat only reads the passphrase from there, one entry
 // per data folder; the user puts it there with the command `storeCommand` gives, so the passphrase is always one
-// the user knows and can also give to a cron job another way. Only the Linux one has run on the development
-// machines (with a stand-in `secret-tool`); macOS and Windows follow their tools' documentation and are untested.
+// the user knows and can also give to a cron job another way. The Linux one has run against the real secret-tool
+// and GNOME Keyring (by hand, in a dbus-run-session) and runs in the unit tests against a stand-in; macOS and
+// Windows follow their tools' documentation and are untested.
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
