@@ -26,6 +26,8 @@ import { jobs as enJobs } from './en/jobs.js';
 import { points as enPoints } from './en/points.js';
 import { restore as enRestore } from './en/restore.js';
 import { settings as enSettings } from './en/settings.js';
+import { onboarding as enOnboarding } from './en/onboarding.js';
+import { dashboard as enDashboard } from './en/dashboard.js';
 import { common as jaCommon } from './ja/common.js';
 import { errors as jaErrors } from './ja/errors.js';
 import { connection as jaConnection } from './ja/connection.js';
@@ -36,6 +38,8 @@ import { jobs as jaJobs } from './ja/jobs.js';
 import { points as jaPoints } from './ja/points.js';
 import { restore as jaRestore } from './ja/restore.js';
 import { settings as jaSettings } from './ja/settings.js';
+import { onboarding as jaOnboarding } from './ja/onboarding.js';
+import { dashboard as jaDashboard } from './ja/dashboard.js';
 import type { Translation } from './types.js';
 
 export const en = {
@@ -49,6 +53,8 @@ export const en = {
   points: enPoints,
   restore: enRestore,
   settings: enSettings,
+  onboarding: enOnboarding,
+  dashboard: enDashboard,
 } as const;
 
 export type EnglishResources = typeof en;
@@ -65,6 +71,8 @@ export const ja = {
   points: jaPoints,
   restore: jaRestore,
   settings: jaSettings,
+  onboarding: jaOnboarding,
+  dashboard: jaDashboard,
 } satisfies { [N in Namespace]: Translation<EnglishResources[N]> };
 
 export const resources = { en, ja } as const;

@@ -8,11 +8,13 @@ import { createAppStore, reportingConnectionLoss, type AppStore, type Transport 
 import { createBackupStore, type BackupStore } from './backup-store.js';
 import { createClusterSettingsStore, type ClusterSettingsStore } from './cluster-settings-store.js';
 import { createClustersStore, type ClustersStore } from './clusters-store.js';
+import { createDashboardStore, type DashboardStore } from './dashboard-store.js';
 import { createInventoryStore, type InventoryStore } from './inventory-store.js';
 import { createJobDetailStore, type JobDetailStore } from './job-detail-store.js';
 import { createJobProgressStore, type JobProgressStore } from './job-progress-store.js';
 import { createJobsStore, type JobsStore } from './jobs-store.js';
 import { createNavigationStore, type HashLocation, type NavigationStore } from './navigation-store.js';
+import { createOnboardingStore, type OnboardingStore } from './onboarding-store.js';
 import { createPointsStore, type PointsStore } from './points-store.js';
 import { createRepositoryStore, type RepositoryStore } from './repository-store.js';
 import { createRestoreWizardStore, type RestoreWizardStore } from './restore-wizard-store.js';
@@ -42,6 +44,9 @@ export interface Stores {
   /** The restore wizard: the point, host and options chosen, the engine's check, and the restore it started. */
   restoreWizard: RestoreWizardStore;
   repository: RepositoryStore;
+  /** The first-run onboarding: whether it is shown, the repository folder and its check, finishing. */
+  onboarding: OnboardingStore;
+  dashboard: DashboardStore;
   status: StatusStore;
 }
 
@@ -71,6 +76,8 @@ export function createStores(client: EngineClient, options: StoresOptions): Stor
     points: createPointsStore(engine),
     restoreWizard: createRestoreWizardStore(engine),
     repository: createRepositoryStore(engine),
+    onboarding: createOnboardingStore(engine),
+    dashboard: createDashboardStore(engine),
     status: createStatusStore(),
   };
 }

@@ -5,6 +5,7 @@ export const common = {
   navigationLabel: 'Main',
   documentTitle: '{{view}} – Lifeboat',
   views: {
+    dashboard: 'Dashboard',
     clusters: 'Clusters',
     jobs: 'Jobs',
     'restore-points': 'Restore points',

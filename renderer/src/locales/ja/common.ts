@@ -7,6 +7,7 @@ export const common = {
   navigationLabel: 'メイン',
   documentTitle: '{{view}} – Lifeboat',
   views: {
+    dashboard: 'ダッシュボード',
     clusters: 'クラスター',
     jobs: 'ジョブ',
     'restore-points': '復元ポイント',
