@@ -1,7 +1,8 @@
 // Secret values the engine has handled: passwords and passphrases it stored, read back, or received in a field
-// named like a secret. Patterns (secret-named fields, URLs with passwords) catch most leaks; this catches the rest
-// by value — a driver error that quotes the password it was given, a free-text field a user pasted a passphrase
-// into. Every log record, and every value the IPC router sends, is masked with it.
+// named like a secret, and the headless secrets passphrase (registered by the secret store when it gets one).
+// Patterns (secret-named fields, URLs with passwords) catch most leaks; this catches the rest by value — a driver
+// error that quotes the password it was given, a free-text field a user pasted a passphrase into. Every log
+// record, and every value the IPC router sends, is masked with it.
 //
 // Process-wide and bounded: the newest MAX_KNOWN_SECRETS values are kept. Values shorter than
 // MIN_SECRET_LENGTH are not kept, as masking them would blank ordinary words all over the logs.
