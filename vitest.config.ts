@@ -23,6 +23,8 @@ export default defineConfig({
           // After unit and contract, before e2e: the two lab users never run at the same time.
           sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.test.ts'],
+          // Each file starts from the lab as planned; a repair is printed naming the file about to run.
+          setupFiles: ['test/support/lab-as-planned.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // The lab is one shared cluster: files that migrate VMs or kill hosts must not overlap.
@@ -35,6 +37,7 @@ export default defineConfig({
           environment: 'node',
           sequence: { groupOrder: 2 },
           include: ['test/e2e/**/*.test.ts'],
+          setupFiles: ['test/support/lab-as-planned.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // One browser at a time: the machines that run these have two cores.

@@ -45,7 +45,13 @@ export interface LabJsonVm {
   uuid: string;
   /** Where the VM is defined when lab.json was written (tests may migrate it afterwards). */
   host: string;
+  /** libvirt's state name when lab.json was written ("running", "shut off", ...). */
   state: string;
+  /**
+   * What the lab is built to have: every VM runs but the last. Tests choose their VMs by this, never by `state`:
+   * a test that kills a host stops the VMs on it until `lab up` repairs it, and lab.json is rewritten meanwhile.
+   */
+  planned: 'running' | 'shut off';
   disks: LabJsonDisk[];
 }
 
@@ -129,6 +135,7 @@ export function buildLabJson(args: {
         uuid: vm.uuid,
         host: where.host,
         state: where.state,
+        planned: vm.running ? ('running' as const) : ('shut off' as const),
         disks: vm.disks.map((d) => ({
           target: d.target,
           path: d.path,

@@ -199,6 +199,15 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
   );
   if (missing.length === 0) log(`VMs: all ${plan.length} present`);
 
+  // A VM the lab runs that is shut off now (its host was killed, its QEMU died): started again where it is, so
+  // every run of the tests starts from the lab as planned.
+  for (const vm of plan.filter((v) => v.running && !missing.includes(v))) {
+    const where = locateVm(vm.name, domainsByHost);
+    if (where === null || where.state !== 'shut off') continue;
+    await mustVirsh(hostByName.get(where.host) as LabHost, ['start', vm.name]);
+    log(`${where.host}: started ${vm.name} again (it was shut off)`);
+  }
+
   rmSync(tmpDir, { recursive: true, force: true });
   for (const host of hosts) domainsByHost.set(host.name, await listDomains(host));
   const description = buildLabJson({ createdAt, labDir, ssh, hosts, libvirtdPids, vms: plan, domainsByHost });

@@ -180,6 +180,8 @@ export async function backupVm(deps: BackupVmDeps, vm: VmRef, options: BackupVmO
         incrementalFrom: forcedFull === null && previous?.checkpoint ? { name: previous.checkpoint.name, xml: previous.checkpoint.xml } : null,
         ...(signal ? { signal } : {}),
       });
+      let written: BackupVmResult;
+      let manifest: Manifest;
       try {
         const incremental = previous !== null && run.disks.length > 0 && run.disks.every((d) => d.incremental);
         if (incremental) {
@@ -223,7 +225,7 @@ export async function backupVm(deps: BackupVmDeps, vm: VmRef, options: BackupVmO
         }
         progress.phase = 'writing';
         emit();
-        const manifest: Manifest = {
+        manifest = {
           format: MANIFEST_FORMAT,
           version: MANIFEST_VERSION,
           id: pointId,
@@ -244,16 +246,19 @@ export async function backupVm(deps: BackupVmDeps, vm: VmRef, options: BackupVmO
         // A cancel counts until the point is visible; after that the backup has happened.
         signal?.throwIfAborted();
         // The manifest before the job ends: a crash in between leaves a checkpoint the next backup can use.
-        const { path } = await deps.repository.points.write(manifest);
-        await run.finish();
-        progress.phase = 'done';
-        emit();
-        logger.info('restore point written', { point: pointId, type: manifest.type, ...manifest.stats });
-        return { manifest, path };
+        written = { manifest, path: (await deps.repository.points.write(manifest)).path };
       } catch (error) {
         await run.cancel().catch((cancelError: unknown) => logger.warn('could not end the backup job on the host', { error: cancelError }));
         throw error;
       }
+      // The point exists: ending the job and dropping older checkpoints is tidying. Failing here must neither fail
+      // the backup nor undo it (cancelling would delete the checkpoint the new point continues from); the next
+      // backup ends a leftover job and drops leftover checkpoints itself.
+      await run.finish().catch((error: unknown) => logger.warn('the restore point is written; ending the backup job on the host failed', { error }));
+      progress.phase = 'done';
+      emit();
+      logger.info('restore point written', { point: pointId, type: manifest.type, ...manifest.stats });
+      return written;
     };
     return await attempt(null);
   } finally {

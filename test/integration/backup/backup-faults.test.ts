@@ -9,6 +9,8 @@ import type { VmRef } from '../../../shared/model/inventory.js';
 import { labHostInputs } from '../../../electron/cli/lab.js';
 import { systemClock } from '../../../electron/engine/clock.js';
 import type { Engine } from '../../../electron/engine/engine.js';
+import type { BackupRun, HostSession, HypervisorDriver } from '../../../electron/engine/hypervisors/driver.js';
+import { createLibvirtDriver } from '../../../electron/engine/hypervisors/libvirt/libvirt-driver.js';
 import { Repository } from '../../../electron/engine/repository/index.js';
 import { LAB_DIR, requireLab, virsh, type LabJson } from '../../support/lab.js';
 import { createTestEngine } from '../../support/engine.js';
@@ -31,7 +33,7 @@ function noBackupJob(vmName: string): boolean {
 }
 
 describe('backup faults', () => {
-  const vm = lab.vms.find((v) => v.disks.length === 1 && v.state === 'running' && v.name !== 'lab-vm1')!;
+  const vm = lab.vms.find((v) => v.disks.length === 1 && v.planned === 'running' && v.name !== 'lab-vm1')!;
   let temp: ReturnType<typeof makeTempDir>;
   let engine: Engine;
   let ref: VmRef;
@@ -52,6 +54,8 @@ describe('backup faults', () => {
 
   it('cancelled mid-read: no restore point, the host job and the new checkpoint gone, the next backup fine', async () => {
     const repository = await Repository.init(join(temp.dir, 'cancel-repo'), { clock: systemClock, logger: createMemoryLogger().logger, writer: true });
+    // Checkpoints other files' backups left (each VM keeps its newest): this one's must go, those stay.
+    const before = lifeboatCheckpoints(vm.name);
     try {
       const controller = new AbortController();
       const failure = await engine
@@ -68,11 +72,50 @@ describe('backup faults', () => {
       expect(failure?.name).toMatch(/Abort/);
       expect((await repository.points.list()).points).toEqual([]);
       expect(noBackupJob(vm.name)).toBe(true);
-      expect(lifeboatCheckpoints(vm.name)).toEqual([]);
+      expect(lifeboatCheckpoints(vm.name)).toEqual(before);
       const { manifest } = await engine.backupVm(repository, ref);
       expect(manifest.type).toBe('full');
     } finally {
       await repository.close();
+    }
+  });
+
+  it('ending the job fails after the point is written: the backup still counts, and its checkpoint stays for the next one', async () => {
+    // The real driver, with a host that fails to answer the calls that end the job (after they really ran).
+    const real = createLibvirtDriver();
+    const flaky: HypervisorDriver = {
+      kind: real.kind,
+      connect: async (spec, options) => {
+        const session = await real.connect(spec, options);
+        return Object.assign(Object.create(session) as HostSession, {
+          startBackup: async (request: Parameters<HostSession['startBackup']>[0]) => {
+            const run = await session.startBackup(request);
+            return Object.assign(Object.create(run) as BackupRun, {
+              finish: async () => {
+                await run.finish();
+                throw new Error('injected: the host did not answer the end of the job');
+              },
+            });
+          },
+          close: () => session.close(),
+        });
+      },
+    };
+    const flakyEngine = createTestEngine(join(temp.dir, 'flaky'), { hypervisorDriver: flaky });
+    const repository = await Repository.init(join(temp.dir, 'flaky-repo'), { clock: systemClock, logger: createMemoryLogger().logger, writer: true });
+    try {
+      const cluster = await flakyEngine.clusters.add({ name: 'lab', hosts: labHostInputs(lab, 'ssh') });
+      const flakyRef = { clusterId: cluster.id, vmUuid: vm.uuid };
+      const { manifest } = await flakyEngine.backupVm(repository, flakyRef);
+      expect((await repository.points.list()).points.map((p) => p.id)).toEqual([manifest.id]);
+      expect(lifeboatCheckpoints(vm.name)).toContain(manifest.checkpoint!.name);
+      expect(noBackupJob(vm.name)).toBe(true);
+      // The next backup continues from that checkpoint.
+      const next = await flakyEngine.backupVm(repository, flakyRef);
+      expect(next.manifest.type).toBe('incremental');
+    } finally {
+      await repository.close();
+      await flakyEngine.close();
     }
   });
 

@@ -20,7 +20,7 @@ function placement(vmName: string): string {
 }
 
 describe('kill -9 of a backup', () => {
-  const vm = lab.vms.filter((v) => v.disks.length === 1 && v.state === 'running').at(-1)!;
+  const vm = lab.vms.filter((v) => v.disks.length === 1 && v.planned === 'running').at(-1)!;
   let temp: ReturnType<typeof makeTempDir>;
   const cli = (...args: string[]) =>
     spawnSync(process.execPath, [resolve('scripts/lifeboat.mjs'), ...args, '--data-dir', join(temp.dir, 'data')], { encoding: 'utf8', timeout: 120_000 });

@@ -139,7 +139,7 @@ describe('backing up a VM into a repository', () => {
 });
 
 describe('backing up a shut-off VM', () => {
-  const vm = lab.vms.find((v) => v.state === 'shut off')!;
+  const vm = lab.vms.find((v) => v.planned === 'shut off')!;
   let temp: ReturnType<typeof makeTempDir>;
   let engine: Engine;
   let repository: Repository;

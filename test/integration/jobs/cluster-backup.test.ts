@@ -150,7 +150,7 @@ describe('one-click cluster backup over the WebSocket transport', () => {
       await waitForFinal(late, jobId);
       // The first one came with the subscription, before any new event: the job was already under way.
       expect(late[0]!.state).not.toBe('queued');
-      expect(late.at(-1)!.state).toBe('succeeded');
+      expect(late.at(-1)!.state, JSON.stringify(late.at(-1)!.items.map((i) => [i.name, i.state, i.error]))).toBe('succeeded');
     } finally {
       other.close();
     }
@@ -187,13 +187,14 @@ describe('one-click cluster backup over the WebSocket transport', () => {
     const succeeded = final.items.filter((i) => i.state === 'succeeded');
     const after = (await client.call('points.list', { clusterId })).points.filter((p) => !before.has(p.id));
     // Only items that finished before the cancel have new points; the cancelled ones left none.
-    expect(after.map((p) => p.id).sort()).toEqual(succeeded.map((i) => i.result!.pointId).sort());
+    expect(after.map((p) => p.id).sort(), JSON.stringify(final.items.map((i) => [i.name, i.state, i.error]))).toEqual(succeeded.map((i) => i.result!.pointId).sort());
     expect(final.items.some((i) => i.state === 'cancelled')).toBe(true);
     expect(backupJobsOnHosts()).toEqual([]);
 
     await client.call('settings.update', { concurrency: { global: 3, perHost: 2, perCluster: 3 } });
     const again = await client.call('backup.startCluster', { clusterId });
-    expect((await waitForFinal(events, again.jobId)).state).toBe('succeeded');
+    const end = await waitForFinal(events, again.jobId);
+    expect(end.state, JSON.stringify(end.items.map((i) => [i.name, i.state, i.error]))).toBe('succeeded');
   });
 
   it('a fresh install opened on the same repository lists the same points, VMs and cluster names', async () => {

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 const lab: LabJson = requireLab();
 
 describe('restore through IPC and the job runner', () => {
-  const vm = lab.vms.find((v) => v.state === 'running' && v.disks.length === 1)!;
+  const vm = lab.vms.find((v) => v.planned === 'running' && v.disks.length === 1)!;
   let temp: ReturnType<typeof makeTempDir>;
   let engine: Engine;
   let client: IpcClient<typeof appContract>;

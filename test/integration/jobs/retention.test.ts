@@ -29,7 +29,7 @@ async function sha256(path: string): Promise<string> {
 }
 
 describe('retention over months of backups', () => {
-  const vm = lab.vms.find((v) => v.state === 'running' && v.disks.length === 1)!;
+  const vm = lab.vms.find((v) => v.planned === 'running' && v.disks.length === 1)!;
   let temp: ReturnType<typeof makeTempDir>;
   let engine: Engine;
   let now = new Date('2026-01-03T01:00:00Z');

@@ -16,7 +16,7 @@ async function lifeboat(dataDir: string, ...argv: string[]): Promise<{ code: num
 }
 
 describe('lifeboat restore', () => {
-  const source = lab.vms.find((v) => v.state === 'shut off')!;
+  const source = lab.vms.find((v) => v.planned === 'shut off')!;
   let temp: ReturnType<typeof makeTempDir>;
   let pointId: string;
   let target: string;

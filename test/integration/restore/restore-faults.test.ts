@@ -34,7 +34,7 @@ function inHost(host: string, command: string): void {
 const failure = (run: Promise<unknown>): Promise<RestoreError> => rejectionOf(run, RestoreError);
 
 describe('restore faults', () => {
-  const source = lab.vms.find((v) => v.state === 'shut off')!;
+  const source = lab.vms.find((v) => v.planned === 'shut off')!;
   let temp: ReturnType<typeof makeTempDir>;
   let engine: Engine;
   let repository: Repository;

@@ -21,7 +21,7 @@ import { PREFIX, addLabCluster, cleanRestoreTests, expectSameDisk, onMachine, pl
 const lab: LabJson = requireLab();
 
 describe('replacing the original VM', () => {
-  const source = lab.vms.find((v) => v.state === 'shut off')!;
+  const source = lab.vms.find((v) => v.planned === 'shut off')!;
   const name = `${PREFIX}original`;
   let temp: ReturnType<typeof makeTempDir>;
   let engine: Engine;

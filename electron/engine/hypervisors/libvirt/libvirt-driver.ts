@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { connect as connectSocket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { HostSpec } from '../../../../shared/model/cluster.js';
 import { describeHostSpec } from '../../../../shared/model/cluster.js';
 import type { VmDisk, VmState } from '../../../../shared/model/inventory.js';
@@ -82,6 +83,9 @@ function shellQuote(word: string): string {
 
 /** How long one libvirt call may take before the host counts as not answering. */
 const CALL_TIMEOUT_MS = 30_000;
+/** An aborted backup job is gone once QEMU has cancelled its block jobs: quick on an idle host, slower on a busy one. */
+const BACKUP_END_TIMEOUT_MS = 30_000;
+const BACKUP_END_POLL_MS = 50;
 /** Calls in flight per host while listing (libvirtd serves them concurrently with its worker pool). */
 const LIST_CONCURRENCY = 8;
 
@@ -428,9 +432,7 @@ class LibvirtHostSession implements HostSession {
         if (ended) return;
         ended = true;
         // A pull-mode backup runs until it is aborted: aborting is how it ends, successful or not.
-        await this.api.domainAbortJob(domain).catch((error: unknown) => {
-          if (!isLibvirtError(error, VirErrorCode.VIR_ERR_OPERATION_INVALID)) throw error;
-        });
+        await this.abortBackupJob(domain, {});
       };
       return {
         vmConfig,
@@ -472,9 +474,33 @@ class LibvirtHostSession implements HostSession {
     if (!running.includes(`${BACKUP_SOCKET_DIR}/lifeboat-nbd-`)) {
       throw new HypervisorError('hypervisor', `${this.where}: ${domain.name} is in a backup job that Lifeboat did not start; try again once it has ended`);
     }
+    await this.abortBackupJob(domain, options);
+  }
+
+  /**
+   * Aborts the VM's backup job and waits until it is gone. The abort only asks QEMU to cancel the job's block jobs;
+   * until their end is processed the job's bitmaps are still in use, and deleting a checkpoint (or starting the next
+   * backup) in that window fails or races the teardown.
+   */
+  private async abortBackupJob(domain: DomainRef, options: { signal?: AbortSignal }): Promise<void> {
     await this.api.domainAbortJob(domain, options).catch((error: unknown) => {
       if (!isLibvirtError(error, VirErrorCode.VIR_ERR_OPERATION_INVALID)) throw error;
     });
+    const deadline = Date.now() + BACKUP_END_TIMEOUT_MS;
+    for (;;) {
+      const gone = await this.api.domainBackupGetXmlDesc(domain, 0, options).then(
+        () => false,
+        (error: unknown) => {
+          if (isLibvirtError(error, VirErrorCode.VIR_ERR_NO_DOMAIN_BACKUP)) return true;
+          throw error;
+        },
+      );
+      if (gone) return;
+      if (Date.now() > deadline) {
+        throw new HypervisorError('hypervisor', `${this.where}: the backup job of ${domain.name} did not end within ${BACKUP_END_TIMEOUT_MS / 1000} s of being aborted`);
+      }
+      await delay(BACKUP_END_POLL_MS, undefined, options.signal ? { signal: options.signal } : {});
+    }
   }
 
   /**
