@@ -13,6 +13,9 @@ import { useStores } from './stores/index.js';
 import { hashFor, VIEWS, type Route, type ViewName } from './stores/navigation-store.js';
 import { useDocumentTheme } from './theme.js';
 import { ClustersView } from './views/ClustersView.js';
+import { DashboardIcon } from './views/dashboard/DashboardIcon.js';
+import { DashboardView } from './views/DashboardView.js';
+import { OnboardingGate } from './views/OnboardingView.js';
 import { JobsView } from './views/JobsView.js';
 import { RestorePointsView } from './views/RestorePointsView.js';
 import { RestoreWizardView } from './views/RestoreWizardView.js';
@@ -21,6 +24,7 @@ import { SettingsView } from './views/SettingsView.js';
 const MAIN_ID = 'main-content';
 
 const NAV_ICONS: Record<ViewName, () => ReactNode> = {
+  dashboard: DashboardIcon,
   clusters: ClustersIcon,
   jobs: JobsIcon,
   'restore-points': RestorePointsIcon,
@@ -29,6 +33,8 @@ const NAV_ICONS: Record<ViewName, () => ReactNode> = {
 
 function CurrentView(props: { route: Route }): ReactNode {
   switch (props.route.view) {
+    case 'dashboard':
+      return <DashboardView />;
     case 'clusters':
       return <ClustersView />;
     case 'jobs':
@@ -80,18 +86,24 @@ function SkipLink(): ReactNode {
 }
 
 function AppFrame(): ReactNode {
-  const { t } = useTranslation(['common', 'restore']);
-  const { navigation } = useStores();
+  const { t } = useTranslation(['common', 'restore', 'onboarding']);
+  const { navigation, onboarding } = useStores();
   const route = useStore(navigation, (state) => state.route);
+  // The first run shows no navigation: the onboarding leads to the dashboard itself.
+  const onboardingShown = useStore(onboarding, (state) => state.active);
   // Focus goes to a view's heading once the user has moved to another view (not on the first one, and not when
   // only the job named in the Jobs route changes, which keeps the view mounted).
   const firstView = useRef(route.view).current;
   const [movedOn, setMovedOn] = useState(false);
-  if (!movedOn && route.view !== firstView) setMovedOn(true);
+  // Finishing the onboarding moves on too: focus goes to the heading of the view it gives way to.
+  const [onboardingSeen, setOnboardingSeen] = useState(false);
+  if (onboardingShown && !onboardingSeen) setOnboardingSeen(true);
+  if (!movedOn && (route.view !== firstView || (onboardingSeen && !onboardingShown))) setMovedOn(true);
 
   useEffect(() => {
-    document.title = t('common:documentTitle', { view: route.view === 'restore' ? t('restore:title') : t(`common:views.${route.view}`) });
-  }, [t, route.view]);
+    const view = onboardingShown ? t('onboarding:title') : route.view === 'restore' ? t('restore:title') : t(`common:views.${route.view}`);
+    document.title = t('common:documentTitle', { view });
+  }, [t, route.view, onboardingShown]);
 
   return (
     <div className="app">
@@ -100,11 +112,13 @@ function AppFrame(): ReactNode {
         <LifebuoyIcon className="app-logo" />
         <span className="app-name">{t('common:appName')}</span>
       </header>
-      <MainNavigation route={route} />
+      {onboardingShown ? null : <MainNavigation route={route} />}
       <main className="app-main" id={MAIN_ID} tabIndex={-1}>
         <FocusHeadingOnMount.Provider value={movedOn}>
           {/* Keyed by view: opening a job's details (`#/jobs/<id>`) keeps the Jobs view, its scroll and focus. */}
-          <CurrentView key={route.view} route={route} />
+          <OnboardingGate>
+            <CurrentView key={route.view} route={route} />
+          </OnboardingGate>
         </FocusHeadingOnMount.Provider>
       </main>
       <StatusRegion />

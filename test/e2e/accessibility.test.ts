@@ -89,8 +89,11 @@ describe('accessibility in Chromium against the lab', () => {
     browser = chromium.browser;
   }, 240_000);
 
-  /** A new tab on the app (a fresh app: the stores of the previous one, the wizard's among them, are gone). */
-  async function openApp(): Promise<void> {
+  /**
+   * A new tab on the app (a fresh app: the stores of the previous one, the wizard's among them, are gone), loaded
+   * on `route` when given (the app opens on the dashboard; the token stays in the tab across the reload).
+   */
+  async function openApp(route?: string): Promise<void> {
     const previous = page as Page | undefined;
     await previous?.close();
     page = await browser.newPage({ viewport: VIEWPORT });
@@ -99,6 +102,13 @@ describe('accessibility in Chromium against the lab', () => {
       if (message.type() === 'error') pageErrors.push(message.text());
     });
     await page.goto(serve.url);
+    if (route !== undefined) {
+      await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+      await page.evaluate((hash) => {
+        window.location.hash = hash;
+      }, route);
+      await page.reload();
+    }
   }
 
   afterAll(async () => {
@@ -291,7 +301,7 @@ describe('accessibility in Chromium against the lab', () => {
   }
 
   it('reaches and presses the main navigation, "Back up cluster" and the VMs’ checkboxes with the keyboard alone', async () => {
-    await openApp();
+    await openApp('#/clusters');
     const section = await waitForInventory();
     expect((await focused()).tag).toBe('body');
 
@@ -299,7 +309,7 @@ describe('accessibility in Chromium against the lab', () => {
     const skip = await tabTo('the skip link', (element) => element.tag === 'a' && element.name === 'Skip to main content', 1);
     expect(skip).toHaveLength(1);
     const toNav = await tabTo('the main navigation', (element) => element.inNav === 'Main');
-    expect(toNav.at(-1)).toMatchObject({ tag: 'a', name: 'Clusters' });
+    expect(toNav.at(-1)).toMatchObject({ tag: 'a', name: 'Dashboard' });
     const toBackUp = await tabTo('"Back up cluster"', (element) => element.tag === 'button' && element.name === 'Back up cluster lab');
     const toCheckbox = await tabTo(`the checkbox of ${VM}`, (element) => element.type === 'checkbox' && element.name === `Choose ${VM}`);
     console.info(
@@ -348,12 +358,18 @@ describe('accessibility in Chromium against the lab', () => {
   for (const theme of THEMES) {
     it(`has no serious or critical axe violation, and no control Tab misses, on any main screen in the ${theme} theme`, async () => {
       await openApp();
-      await page.getByRole('heading', { level: 1, name: 'Clusters' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
       await openView('Settings', 'Settings');
       await page.getByLabel('Theme').selectOption(theme);
       await expect.poll(() => page.evaluate(() => document.documentElement.dataset['theme'])).toBe(theme);
       await page.getByText(temp.dir, { exact: true }).waitFor();
       await scan(theme, 'settings');
+
+      // ---- The dashboard, with the lab's VMs and the repository's figures ----
+      await openView('Dashboard', 'Dashboard');
+      await page.getByRole('region', { name: 'lab', exact: true }).getByRole('row').filter({ hasText: VM }).waitFor({ timeout: 30_000 });
+      await page.getByRole('region', { name: 'Repository', exact: true }).getByText('Size on disk', { exact: true }).waitFor();
+      await scan(theme, 'dashboard');
 
       // ---- Clusters, with the lab's inventory, and its dialogs ----
       await openView('Clusters', 'Clusters');

@@ -1,5 +1,7 @@
-// The built app in headless Chromium against a real `lifeboat serve`: the shell, its navigation, settings that
-// persist in the engine's catalog, and the token requirement, as a user meets them.
+// The built app in headless Chromium against a real `lifeboat serve`: the first-run onboarding, the shell, its
+// navigation, settings that persist in the engine's catalog, and the token requirement, as a user meets them.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../support/browser.js';
@@ -36,16 +38,34 @@ describe('app shell in Chromium', () => {
     temp?.remove();
   });
 
-  it('opens on the clusters view, takes the token out of the address bar, and navigates every view', async () => {
+  it('opens a fresh install on the onboarding, creates the repository, skips the cluster, then navigates every view', async () => {
     const page = await openApp(serve.url);
+    await page.getByRole('heading', { level: 1, name: 'Set up Lifeboat' }).waitFor();
+    expect(page.url()).not.toContain('token=');
+    // No navigation until the setup is done; the proposed folder is in the home folder of the user running serve.
+    expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+    const folder = page.getByLabel('Repository folder');
+    expect(await folder.inputValue()).toMatch(/Lifeboat Backups$/);
+    const repository = join(temp.dir, 'backups', 'lifeboat');
+    await folder.fill(repository);
+    await page.getByText('This folder does not exist yet. It will be created, with a new repository in it.').waitFor();
+    await page.getByText(/ free of /).waitFor();
+    await page.screenshot({ path: screenshotPath('onboarding-repository') });
+    await page.getByRole('button', { name: 'Create repository' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Add your first cluster' }).waitFor();
+    expect(existsSync(join(repository, 'lifeboat-repo.json'))).toBe(true);
+    await page.screenshot({ path: screenshotPath('onboarding-cluster') });
+    await page.getByRole('button', { name: 'Skip for now' }).click();
+
     const nav = page.getByRole('navigation', { name: 'Main' });
     await expect.poll(() => nav.isVisible()).toBe(true);
-    await page.getByRole('heading', { level: 1, name: 'Clusters' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
     await page.getByText('No clusters yet').waitFor();
-    expect(page.url()).not.toContain('token=');
-    await page.screenshot({ path: screenshotPath('shell-clusters') });
+    await page.getByText(repository, { exact: true }).waitFor();
+    await page.screenshot({ path: screenshotPath('shell-dashboard') });
 
     for (const [link, heading, shot] of [
+      ['Clusters', 'Clusters', 'shell-clusters'],
       ['Jobs', 'Jobs', 'shell-jobs'],
       ['Restore points', 'Restore points', 'shell-restore-points'],
       ['Settings', 'Settings', 'shell-settings'],
@@ -67,7 +87,8 @@ describe('app shell in Chromium', () => {
     await theme.selectOption('dark');
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
     await expect.poll(() => page.getByText(/Theme set to/).count()).toBeGreaterThan(0);
-    await page.getByText(temp.dir).waitFor();
+    // The data folder (the repository made at the first run is in it too).
+    await page.getByText(temp.dir, { exact: true }).waitFor();
     await page.screenshot({ path: screenshotPath('shell-settings-dark') });
 
     await page.reload();

@@ -106,7 +106,7 @@ describe('backups in Chromium against the lab', () => {
 
   it('backs up the whole cluster with one click, follows the job to its end, and lists every VM’s new point', async () => {
     await page.goto(serve.url);
-    await page.getByRole('heading', { level: 1, name: 'Clusters' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
     const section = await openClusters();
     const backUp = section.getByRole('button', { name: 'Back up cluster lab' });
     await backUp.waitFor();

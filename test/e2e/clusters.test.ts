@@ -1,9 +1,11 @@
-// Adding the lab cluster through the add-cluster dialog, host key confirmation included, then seeing its VMs,
-// in the built app in Chromium against a real `lifeboat serve` and the real libvirt lab.
+// Adding the lab cluster through the add-cluster dialog of the onboarding's second step, host key confirmation
+// included, then seeing its VMs on the dashboard and in Clusters, in the built app in Chromium against a real
+// `lifeboat serve` and the real libvirt lab.
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from '../support/browser.js';
-import { startServe, type ServeProcess } from '../support/headless.js';
+import { runCli, startServe, type ServeProcess } from '../support/headless.js';
 import { requireLab, type LabJson } from '../support/lab.js';
 import { makeTempDir } from '../support/temp.js';
 
@@ -19,6 +21,8 @@ describe('clusters in Chromium against the lab', () => {
   beforeAll(async () => {
     lab = requireLab();
     temp = makeTempDir('e2e-clusters');
+    // A repository made from a shell: the onboarding opens on it and offers to keep it.
+    runCli(temp.dir, 'repo', 'init', join(temp.dir, 'repository'));
     serve = await startServe(temp.dir);
     chromium = await launchChromium();
     browser = chromium.browser;
@@ -34,8 +38,11 @@ describe('clusters in Chromium against the lab', () => {
 
   it('adds the lab cluster over SSH, confirming each host key, and lists every lab VM on its host', async () => {
     await page.goto(serve.url);
-    await page.getByRole('heading', { level: 1, name: 'Clusters' }).waitFor();
-    await page.getByRole('button', { name: 'Add cluster' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Set up Lifeboat' }).waitFor();
+    await page.getByText(/This is the repository Lifeboat uses now/).waitFor();
+    await page.getByRole('button', { name: 'Continue with this repository' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Add your first cluster' }).waitFor();
+    await page.getByRole('button', { name: 'Add cluster…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add cluster' });
     await dialog.waitFor();
     await dialog.getByLabel('Cluster name').fill('lab');
@@ -59,6 +66,16 @@ describe('clusters in Chromium against the lab', () => {
     await page.screenshot({ path: screenshotPath('clusters-add-dialog-tested') });
     await dialog.getByRole('button', { name: 'Save cluster' }).click();
     await dialog.waitFor({ state: 'hidden' });
+
+    // The onboarding lists the cluster and leads to the dashboard, which shows the lab's VMs, never backed up.
+    await page.getByRole('listitem').filter({ hasText: 'lab' }).waitFor();
+    await page.getByRole('button', { name: 'Go to the dashboard' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    const card = page.getByRole('region', { name: 'lab', exact: true });
+    for (const vm of lab.vms) await card.getByRole('row').filter({ hasText: vm.name }).filter({ hasText: 'Never backed up' }).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: screenshotPath('dashboard-lab-never-backed-up'), fullPage: true });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Clusters' }).waitFor();
 
     const section = page.getByRole('region', { name: 'lab', exact: true });
     for (const vm of lab.vms) {

@@ -114,7 +114,7 @@ describe('restoring a VM in Chromium against the lab', () => {
 
     // ---- From the Restore points view: the point's "Restore…" ----
     await page.goto(serve.url);
-    await page.getByRole('heading', { level: 1, name: 'Clusters' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
     await nav().getByRole('link', { name: 'Restore points' }).click();
     await page.getByRole('heading', { level: 1, name: 'Restore points' }).waitFor();
     const table = page.getByRole('table', { name: `Restore points of ${VM}, newest first` });

@@ -30,7 +30,7 @@ describe('createStores + startStores', () => {
     const stop = startStores(stores);
     await flushPromises();
 
-    expect(location.hash).toBe('#/clusters');
+    expect(location.hash).toBe('#/dashboard');
     expect(client.subscriptions).toEqual([
       { topic: 'settings.changed', filter: {}, active: true },
       { topic: 'jobs.progress', filter: {}, active: true },

@@ -122,8 +122,8 @@ describe('navigation store', () => {
     const store = createNavigationStore(location);
     store.getState().start();
     expect(store.getState().route).toEqual(DEFAULT_ROUTE);
-    expect(location.hash).toBe('#/clusters');
-    expect(location.history).toEqual(['#/clusters']);
+    expect(location.hash).toBe('#/dashboard');
+    expect(location.history).toEqual(['#/dashboard']);
   });
 
   it('navigate() pushes the hash and sets the route', () => {
@@ -151,7 +151,7 @@ describe('navigation store', () => {
     expect(store.getState().route).toEqual({ view: 'restore-points' });
     location.userNavigates('#/nowhere');
     expect(store.getState().route).toEqual(DEFAULT_ROUTE);
-    expect(location.hash).toBe('#/clusters');
+    expect(location.hash).toBe('#/dashboard');
     stop();
     location.userNavigates('#/jobs');
     expect(store.getState().route).toEqual(DEFAULT_ROUTE);

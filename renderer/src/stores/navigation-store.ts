@@ -3,7 +3,7 @@
 // A route is an object, not a string, so views with parameters (a cluster, a VM) can be added as new variants.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
-export const VIEWS = ['clusters', 'jobs', 'restore-points', 'settings'] as const;
+export const VIEWS = ['dashboard', 'clusters', 'jobs', 'restore-points', 'settings'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 /**
@@ -19,7 +19,8 @@ export type Route =
 /** Every view a route can show: those of the main navigation, and the restore wizard. */
 export type RouteView = Route['view'];
 
-export const DEFAULT_ROUTE: Route = { view: 'clusters' };
+/** The dashboard: what a set-up Lifeboat opens on (the first run shows the onboarding instead, whatever the route). */
+export const DEFAULT_ROUTE: Route = { view: 'dashboard' };
 
 function isViewName(value: string): value is ViewName {
   return (VIEWS as readonly string[]).includes(value);

@@ -80,14 +80,19 @@ describe('onboarding store', () => {
     expect(client.callsTo('repository.check')).toHaveLength(0);
   });
 
-  it('keeps the previous result on screen while the next check runs, and shows a failed check', async () => {
+  it('drops the answer about other text as soon as the folder is edited, keeps it while the same folder is checked again, and shows a failed check', async () => {
     const answer = deferred<RepositoryCheck>();
     const client = createFakeEngineClient({ 'repository.check': () => answer.promise });
     const store = createOnboardingStore(client, manualTimers());
-    store.setState({ check: { state: 'done', path: '/a', result: folderCheck({ path: '/a' }) } });
+    store.setState({ pathInput: '/a', check: { state: 'done', path: '/a', result: folderCheck({ path: '/a' }) } });
+    const again = store.getState().checkNow();
+    expect(store.getState().check).toEqual({ state: 'checking', path: '/a', result: folderCheck({ path: '/a' }) });
     store.getState().setPathInput('/b');
+    expect(store.getState().check).toEqual({ state: 'checking', path: '/b', result: null });
+    // The check of /b supersedes the one of /a, whose answer is dropped.
     const checking = store.getState().checkNow();
-    expect(store.getState().check).toEqual({ state: 'checking', path: '/b', result: folderCheck({ path: '/a' }) });
+    await expect(again).resolves.toBeNull();
+    expect(store.getState().check).toEqual({ state: 'checking', path: '/b', result: null });
     answer.reject(new IpcError('unavailable', 'statfs /b: EIO'));
     await checking;
     expect(store.getState().check).toEqual({ state: 'failed', path: '/b', error: { code: 'unavailable', message: 'statfs /b: EIO' } });

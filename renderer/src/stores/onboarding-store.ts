@@ -87,8 +87,9 @@ export function createOnboardingStore(client: EngineClient, options: OnboardingS
         set({ check: null });
         return null;
       }
+      // Checking the same folder again keeps its answer on screen meanwhile.
       const previous = get().check;
-      set({ check: { state: 'checking', path, result: previous?.state === 'done' ? previous.result : null } });
+      set({ check: { state: 'checking', path, result: previous?.state === 'done' && previous.path === path ? previous.result : null } });
       const outcome = await checkCall.run((signal) => client.call('repository.check', { path }, { signal }));
       if (outcome.kind === 'superseded') return null;
       if (outcome.kind === 'failed') {
@@ -132,9 +133,16 @@ export function createOnboardingStore(client: EngineClient, options: OnboardingS
 
       setPathInput(path) {
         cancelPendingCheck();
-        // A problem shown goes as soon as the text fixes it; the engine is asked once typing pauses.
-        set({ pathInput: path, useError: null, pathProblem: get().pathProblem === null ? null : onboardingPathProblem(path) });
-        if (onboardingPathProblem(path) === null) pendingCheck = setTimer(() => void checkNow(), delay);
+        // A problem shown goes as soon as the text fixes it; the engine is asked once typing pauses. Until its
+        // answer the folder counts as being checked: the answer about the previous text no longer holds.
+        const problem = onboardingPathProblem(path);
+        set({
+          pathInput: path,
+          useError: null,
+          pathProblem: get().pathProblem === null ? null : problem,
+          check: problem === null ? { state: 'checking', path: path.trim(), result: null } : null,
+        });
+        if (problem === null) pendingCheck = setTimer(() => void checkNow(), delay);
       },
 
       checkNow,

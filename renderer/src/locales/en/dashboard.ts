@@ -18,7 +18,8 @@ export const dashboard = {
     free: 'Free space',
     freeOfTotal: '{{free}} of {{total}}',
     points: 'Restore points',
-    pointsValue: '{{points, number}} of {{vms, number}} VMs',
+    vms: 'VMs with restore points',
+    nothingStored: 'Nothing stored yet',
     measuring: 'Measuring…',
     notMeasured: 'Not measured yet',
     measuredAt: 'Size measured {{when}}.',
@@ -65,7 +66,7 @@ export const dashboard = {
     failed: 'Failed {{when}}',
     noAttempt: 'None yet',
     viewJob: 'View job',
-    viewJobLabel: 'View the job of the last attempt for {{vm}}',
+    viewJobLabel: 'View job: the last attempt for {{vm}}',
     failureTitle: 'Why the last backup of {{vm}} failed',
     none: '—',
   },
@@ -82,7 +83,7 @@ export const dashboard = {
 
   error: {
     copy: 'Copy details',
-    copyLabel: 'Copy the details of: {{title}}',
+    copyLabel: 'Copy details: {{title}}',
     copied: 'Details copied to the clipboard.',
     code: 'Code: {{code}}',
     codeWithReason: 'Code: {{code}} ({{reason}})',
