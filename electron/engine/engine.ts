@@ -157,10 +157,17 @@ export function createEngine(deps: EngineDeps): Engine {
     onChanged: (summary) => router.publish('jobs.changed', summary),
     onEnded: (summary, progress) => {
       if (summary.kind === 'backup' || summary.kind === 'prune') {
-        void repository.syncIndex().then(() => {
-          router.publish('points.changed', { clusterId: summary.clusterId });
-          refreshFigures();
-        });
+        void repository
+          .syncIndex()
+          .then(() => {
+            // The engine may have closed meanwhile (the app quitting as a job ends): nothing is left to tell.
+            if (closed) return;
+            router.publish('points.changed', { clusterId: summary.clusterId });
+            refreshFigures();
+          })
+          .catch((error: unknown) => {
+            if (!closed) logger.warn('the point list could not be brought up to date after a job', { error });
+          });
       }
       deps.onJobEnded?.(summary, progress);
     },
