@@ -3,7 +3,7 @@ import { i18nForTest } from '../testing/i18n.js';
 import { dashboardCluster, dashboardWith } from '../testing/dashboard-fixtures.js';
 import { renderWithStores, storesForTest } from '../testing/render.js';
 import { DashboardView } from './DashboardView.js';
-import { errorDetailsText } from './dashboard/error-details.js';
+import { errorDetailsText } from '../components/error-details.js';
 
 describe('DashboardView', () => {
   it("shows the repository's figures and each cluster's facts", () => {

@@ -5,13 +5,12 @@ import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { ClustersIcon } from '../components/Icons.js';
-import { EmptyState, LoadingNotice } from '../components/Notices.js';
+import { EmptyState, ErrorNotice, LoadingNotice } from '../components/Notices.js';
 import { ViewHeading } from '../components/ViewHeading.js';
 import { useFormat } from '../i18n/format.js';
 import { useStores } from '../stores/index.js';
 import { hashFor } from '../stores/navigation-store.js';
 import { ClusterCard } from './dashboard/ClusterCard.js';
-import { CopyableError } from './dashboard/CopyableError.js';
 import { RepositoryCard } from './dashboard/RepositoryCard.js';
 import './dashboard/dashboard.css';
 
@@ -34,7 +33,7 @@ export function DashboardView(): ReactNode {
   if (dashboard === null) {
     content =
       status === 'error' && error ? (
-        <CopyableError title={t('dashboard:loadFailed')} error={error} onRetry={() => void store.getState().load()} />
+        <ErrorNotice title={t('dashboard:loadFailed')} error={error} onRetry={() => void store.getState().load()} />
       ) : (
         <LoadingNotice>{t('dashboard:loading')}</LoadingNotice>
       );
@@ -42,7 +41,7 @@ export function DashboardView(): ReactNode {
     content = (
       <>
         {status === 'error' && error ? (
-          <CopyableError title={t('dashboard:refreshFailed', { when: f.dateTime(dashboard.generatedAt) })} error={error} onRetry={() => void store.getState().load()} />
+          <ErrorNotice title={t('dashboard:refreshFailed', { when: f.dateTime(dashboard.generatedAt) })} error={error} onRetry={() => void store.getState().load()} />
         ) : null}
         <RepositoryCard figures={dashboard.repository} />
         {dashboard.clusters.length === 0 ? (

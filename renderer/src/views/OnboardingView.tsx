@@ -4,11 +4,10 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
-import { LoadingNotice } from '../components/Notices.js';
+import { ErrorNotice, LoadingNotice } from '../components/Notices.js';
 import { ViewHeading } from '../components/ViewHeading.js';
 import { useStores } from '../stores/index.js';
 import type { OnboardingStep } from '../stores/onboarding-store.js';
-import { CopyableError } from './dashboard/CopyableError.js';
 import { ClusterStep } from './onboarding/ClusterStep.js';
 import { RepositoryStep } from './onboarding/RepositoryStep.js';
 import './dashboard/dashboard.css';
@@ -79,7 +78,7 @@ export function OnboardingGate(props: { children: ReactNode }): ReactNode {
   if (active) return <OnboardingView />;
   if (loaded) return props.children;
   if (loadStatus === 'error' && loadError) {
-    return <CopyableError title={t('onboarding:loadFailed')} error={loadError} onRetry={() => void onboarding.getState().load()} />;
+    return <ErrorNotice title={t('onboarding:loadFailed')} error={loadError} onRetry={() => void onboarding.getState().load()} />;
   }
   return <LoadingNotice>{t('onboarding:loading')}</LoadingNotice>;
 }

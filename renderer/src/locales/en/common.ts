@@ -21,6 +21,14 @@ export const common = {
   unknown: 'Unknown',
   warning: 'Warning',
   copyFailed: 'Copying did not work. Select the text and copy it.',
+  /** An engine error's code and reason, and "Copy details" (components/Notices.tsx). */
+  errorDetails: {
+    copy: 'Copy details',
+    copyLabel: 'Copy details: {{title}}',
+    copied: 'Details copied to the clipboard.',
+    code: 'Code: {{code}}',
+    codeWithReason: 'Code: {{code}} ({{reason}})',
+  },
   /** Durations as people say them, put together by the `duration` formatter: `40 s`, `3 min`, `1 h 20 min`. */
   duration: {
     seconds: '{{seconds}} s',

@@ -80,12 +80,4 @@ export const dashboard = {
     days_one: '{{count, number}} day',
     days_other: '{{count, number}} days',
   },
-
-  error: {
-    copy: 'Copy details',
-    copyLabel: 'Copy details: {{title}}',
-    copied: 'Details copied to the clipboard.',
-    code: 'Code: {{code}}',
-    codeWithReason: 'Code: {{code}} ({{reason}})',
-  },
 } as const;

@@ -23,6 +23,14 @@ export const common = {
   unknown: '不明',
   warning: '警告',
   copyFailed: 'コピーできませんでした。テキストを選択してコピーしてください。',
+  /** An engine error's code and reason, and "Copy details" (components/Notices.tsx). */
+  errorDetails: {
+    copy: '詳細をコピー',
+    copyLabel: '詳細をコピー: {{title}}',
+    copied: '詳細をクリップボードにコピーしました。',
+    code: 'コード: {{code}}',
+    codeWithReason: 'コード: {{code}} ({{reason}})',
+  },
   duration: {
     seconds: '{{seconds}}秒',
     minutes: '{{minutes}}分',

@@ -75,12 +75,4 @@ export const dashboard = {
     hours_other: '{{count, number}} 時間',
     days_other: '{{count, number}} 日',
   },
-
-  error: {
-    copy: '詳細をコピー',
-    copyLabel: '詳細をコピー: {{title}}',
-    copied: '詳細をクリップボードにコピーしました。',
-    code: 'コード: {{code}}',
-    codeWithReason: 'コード: {{code}} ({{reason}})',
-  },
 } satisfies Translation<typeof en>;

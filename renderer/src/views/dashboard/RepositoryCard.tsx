@@ -2,11 +2,11 @@
 // points hold, the space saving (their ratio), free space and how many points it has.
 import { useId, useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ErrorNotice } from '../../components/Notices.js';
 import type { RepositoryFigures } from '../../../../shared/model/dashboard.js';
 import { LOCALES } from '../../i18n/index.js';
 import { useFormat } from '../../i18n/format.js';
 import { hashFor } from '../../stores/navigation-store.js';
-import { CopyableError } from './CopyableError.js';
 
 export function RepositoryCard(props: { figures: RepositoryFigures }): ReactNode {
   const { t } = useTranslation(['dashboard', 'common']);
@@ -30,7 +30,7 @@ export function RepositoryCard(props: { figures: RepositoryFigures }): ReactNode
         </>
       ) : (
         <>
-          {status.state === 'unavailable' && status.error ? <CopyableError title={t('dashboard:repository.unavailable')} error={status.error} alert={false} /> : null}
+          {status.state === 'unavailable' && status.error ? <ErrorNotice title={t('dashboard:repository.unavailable')} error={status.error} alert={false} /> : null}
           <dl className="dashboard-facts">
             <div className="dashboard-fact-wide">
               <dt>{t('dashboard:repository.folder')}</dt>

@@ -8,7 +8,7 @@ import { StateIcon, WarningIcon } from '../../components/Icons.js';
 import { useFormat } from '../../i18n/format.js';
 import { hashFor, jobRoute } from '../../stores/navigation-store.js';
 import { describeAge } from './age.js';
-import { CopyDetailsButton } from './CopyableError.js';
+import { CopyDetailsButton } from '../../components/Notices.js';
 
 function Dash(): ReactNode {
   const { t } = useTranslation(['dashboard', 'common']);

@@ -3,6 +3,7 @@
 import type { ReactNode } from 'react';
 import type { JobError } from '../../../../shared/model/job.js';
 import { useTranslation } from 'react-i18next';
+import { CopyDetailsButton } from '../../components/Notices.js';
 
 export function JobErrorNotice(props: { title: string; error: JobError }): ReactNode {
   const { t } = useTranslation(['jobs']);
@@ -11,6 +12,9 @@ export function JobErrorNotice(props: { title: string; error: JobError }): React
       <p className="notice-title">{props.title}</p>
       <p className="selectable">{props.error.message}</p>
       <p className="notice-detail">{t('jobs:progress.errorCode', { code: props.error.code })}</p>
+      <div className="actions">
+        <CopyDetailsButton error={props.error} title={props.title} />
+      </div>
     </div>
   );
 }

@@ -2,12 +2,12 @@
 // added so far are listed; finishing goes to the dashboard.
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ErrorNotice } from '../../components/Notices.js';
 import { useStore } from 'zustand';
 import { ButtonWithReason } from '../../components/ButtonWithReason.js';
 import { PlusIcon } from '../../components/Icons.js';
 import { useStores } from '../../stores/index.js';
 import { AddClusterDialog } from '../clusters/AddClusterDialog.js';
-import { CopyableError } from '../dashboard/CopyableError.js';
 
 export function ClusterStep(props: { headingId: string; focusHeading: boolean; onFinished: () => void }): ReactNode {
   const { t } = useTranslation(['onboarding', 'clusters', 'common']);
@@ -62,7 +62,7 @@ export function ClusterStep(props: { headingId: string; focusHeading: boolean; o
           {clusters.length > 0 ? t('onboarding:cluster.addAnother') : t('onboarding:cluster.add')}
         </button>
       </div>
-      {finishError ? <CopyableError title={t('onboarding:cluster.finishFailed')} error={finishError} /> : null}
+      {finishError ? <ErrorNotice title={t('onboarding:cluster.finishFailed')} error={finishError} /> : null}
       <div className="actions onboarding-nav">
         <button type="button" className="button" onClick={() => onboarding.getState().backToRepository()}>
           {t('onboarding:cluster.back')}

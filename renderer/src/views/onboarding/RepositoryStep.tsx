@@ -3,6 +3,7 @@
 // be created…", "120 GiB free of 500 GiB."), and the button says what will happen: create, open, or continue.
 import { useEffect, useRef, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ErrorNotice } from '../../components/Notices.js';
 import { useStore } from 'zustand';
 import { REPOSITORY_LOW_FREE_BYTES, REPOSITORY_MIN_FREE_BYTES, type RepositoryCheck } from '../../../../shared/model/repository.js';
 import { ButtonWithReason } from '../../components/ButtonWithReason.js';
@@ -11,7 +12,6 @@ import { WarningIcon } from '../../components/Icons.js';
 import { useFormat } from '../../i18n/format.js';
 import { useStores } from '../../stores/index.js';
 import type { FolderCheck, OnboardingPathProblem } from '../../stores/onboarding-store.js';
-import { CopyableError } from '../dashboard/CopyableError.js';
 
 function KindSentence(props: { result: RepositoryCheck }): ReactNode {
   const { t } = useTranslation(['onboarding']);
@@ -57,7 +57,7 @@ function CheckResult(props: { check: FolderCheck | null; problem: OnboardingPath
   const { t } = useTranslation(['onboarding', 'common']);
   const { check } = props;
   if (props.problem !== null || check === null) return null;
-  if (check.state === 'failed') return <CopyableError title={t('onboarding:repository.checkFailed')} error={check.error} alert={false} />;
+  if (check.state === 'failed') return <ErrorNotice title={t('onboarding:repository.checkFailed')} error={check.error} alert={false} />;
   const result = check.result;
   return (
     <>
@@ -154,7 +154,7 @@ export function RepositoryStep(props: { headingId: string; focusHeading: boolean
         <div role="status" aria-label={t('onboarding:repository.resultLabel')} className="onboarding-check-region">
           <CheckResult check={check} problem={pathProblem} />
         </div>
-        {useError ? <CopyableError title={t('onboarding:repository.useFailed')} error={useError} /> : null}
+        {useError ? <ErrorNotice title={t('onboarding:repository.useFailed')} error={useError} /> : null}
         <div className="actions">
           <ButtonWithReason className="button button-primary" disabledReason={reason} onClick={() => void submit()}>
             {label}

@@ -1,6 +1,6 @@
 // The text "Copy details" puts on the clipboard for a support request: the engine's code, its finer reason when it
 // gave one, and its message, one per line. Kept in the engine's words (not translated): support reads them.
-import type { StoreError } from '../../stores/store-error.js';
+import type { StoreError } from '../stores/store-error.js';
 
 export interface EngineErrorValue {
   code: string;
