@@ -233,7 +233,10 @@ export function createEngine(deps: EngineDeps): Engine {
         return settings;
       },
       'clusters.list': () => listClusters(catalog),
-      'clusters.get': ({ id }) => clusters.get(id),
+      'clusters.get': async ({ id }) => {
+        await clusters.ready;
+        return clusters.get(id);
+      },
       'clusters.add': async (params) => {
         const cluster = await clusters.add(params);
         logger.info('cluster added', { cluster: cluster.name, hosts: cluster.hosts.length });

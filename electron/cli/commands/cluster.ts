@@ -106,6 +106,7 @@ export const clusterCommand: Command = {
     switch (sub) {
       case 'list':
         return withEngine(context, async (engine) => {
+          await engine.clusters.ready;
           const clusters = engine.clusters.list();
           if (context.json) context.io.stdout(JSON.stringify(clusters));
           else if (clusters.length === 0) context.io.stdout('No clusters. Add one with `lifeboat cluster add NAME --host URI`.');

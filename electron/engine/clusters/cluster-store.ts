@@ -27,6 +27,8 @@ interface HostRow {
 }
 
 export interface ClusterStore {
+  /** Settles once every host's `hasSecret` is known (learnt from the secret store at start); list and get wait for it. */
+  readonly ready: Promise<void>;
   list(): Cluster[];
   get(id: string): Cluster;
   findByName(name: string): Cluster | null;
@@ -119,6 +121,7 @@ export function createClusterStore(catalog: Catalog, secrets: SecretStore, clock
   );
 
   return {
+    ready: ready.then(() => undefined),
     list() {
       return (db.prepare('SELECT id, name, created_at FROM clusters ORDER BY name COLLATE NOCASE').all() as {
         id: string;

@@ -55,6 +55,23 @@ describe('cluster store', () => {
     catalog = openCatalog(join(temp.dir, 'catalog.db'), { logger: createMemoryLogger().logger });
   });
 
+  it('knows, once ready, which hosts of an existing catalog have a secret', async () => {
+    const added = await store.add({
+      name: 'Office',
+      hosts: [
+        { spec: { transport: 'ssh', address: 'kvm1.local', username: 'root', auth: 'password', hostKeyFingerprint: FP }, secret: 'Sup3r-Secret!' },
+        { label: 'kvm2', spec: { transport: 'tcp', address: '10.0.0.2' } },
+      ],
+    });
+    // A restart: a new store over the same catalog and secrets learns who has a secret from the secret store.
+    const reopened = createClusterStore(catalog, createFileSecretStore(secretsFile, createKeyFileCipher(join(temp.dir, 'key'))), systemClock);
+    await reopened.ready;
+    expect(reopened.get(added.id).hosts.map((h) => [h.label, h.hasSecret])).toEqual([
+      ['root@kvm1.local', true],
+      ['kvm2', false],
+    ]);
+  });
+
   it("gives a new cluster's hosts new ids: an id from the caller can never reach another cluster's host or secret", async () => {
     const first = await store.add({
       name: 'One',
