@@ -66,7 +66,7 @@ export const clusters = {
     cpuCount_other: '{{count, number}} CPUs',
     errorLabel: 'Error from {{host}}',
     copyError: 'Copy error',
-    copyErrorLabel: 'Copy the error from {{host}}',
+    copyErrorLabel: 'Copy error from {{host}}',
     errorCopied: 'Error copied to the clipboard.',
   },
 

@@ -28,7 +28,7 @@ export const clusters = {
 
   backup: {
     backUpCluster: 'クラスターをバックアップ',
-    backUpClusterLabel: 'クラスター {{cluster}} をバックアップ',
+    backUpClusterLabel: 'クラスターをバックアップ: {{cluster}}',
     backUpSelected: '選択した VM をバックアップ ({{selected, number}})',
     starting: '開始しています…',
     startingReason: 'バックアップを開始しています。',
