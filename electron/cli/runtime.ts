@@ -9,6 +9,7 @@ import { systemClock } from '../engine/clock.js';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { createJsonFileSink } from '../engine/logging/file-sink.js';
 import { createLogger, formatLogLine, type Logger, type LogSink } from '../engine/logging/logger.js';
+import { labDir } from '../engine/clusters/lab-cluster.js';
 import { dataDirLayout } from '../engine/paths.js';
 import { createHeadlessSecretStore, type HeadlessSecretStore } from '../engine/secrets/headless-secret-store.js';
 import { detectOsPassphraseStore } from '../engine/secrets/os-passphrase-store.js';
@@ -75,6 +76,7 @@ export function openHeadlessRuntime(dataDir: string, options: HeadlessRuntimeOpt
     runSchedules: options.runSchedules ?? false,
     // Without a desktop there is no documents folder to ask for: the onboarding proposes a folder in the home.
     userDocumentsDir: homedir(),
+    labDir: labDir(),
     // Headless mode has no desktop notifications: a job's end is a log line (on the console for `serve`).
     onJobEnded: (summary) =>
       logger.info(`job ended: ${summary.title}: ${summary.state}`, {

@@ -10,6 +10,7 @@ import type { HostSpec, HostTestResult } from '../../shared/model/cluster.js';
 import type { VmRef } from '../../shared/model/inventory.js';
 import { CATALOG_FILE_NAME, openCatalog, type Catalog } from './catalog/catalog.js';
 import { listClusters } from './catalog/listings.js';
+import { findLab, labHostInputs, type LabDescription } from './clusters/lab-cluster.js';
 import { IpcError } from '../../shared/ipc/errors.js';
 import { createClusterStore, type ClusterStore } from './clusters/cluster-store.js';
 import { testHostConnection } from './clusters/test-host.js';
@@ -65,6 +66,8 @@ export interface EngineDeps {
    * proposes `<it>/Lifeboat Backups` for a new repository. Without it nothing is proposed.
    */
   userDocumentsDir?: string;
+  /** Where a development lab's lab.json may be (docs/LAB.md): when it is there, the onboarding offers to add the lab. */
+  labDir?: string;
 }
 
 export interface Engine {
@@ -128,6 +131,7 @@ export function createEngine(deps: EngineDeps): Engine {
       timeoutMs: HOST_TEST_TIMEOUT_MS,
       ...(signal ? { signal } : {}),
     });
+  const labHere = (): Promise<LabDescription | null> => (deps.labDir === undefined ? Promise.resolve(null) : findLab(deps.labDir));
   const clustersChanged = (): void => router.publish('clusters.changed', { clusters: listClusters(catalog) });
 
   const jobStore = new JobStore(catalog);
@@ -284,13 +288,21 @@ export function createEngine(deps: EngineDeps): Engine {
         return status;
       },
       'repository.check': ({ path }) => checkRepositoryFolder(path, { clock: deps.clock, logger, currentPath: repository.path() }),
-      'onboarding.status': () => onboardingStatus(catalog, deps.userDocumentsDir ?? null),
-      'onboarding.complete': () => {
+      'onboarding.status': async () => onboardingStatus(catalog, deps.userDocumentsDir ?? null, await labHere()),
+      'onboarding.addLab': async () => {
+        const lab = await labHere();
+        if (lab === null) throw new IpcError('not_found', `There is no development lab on this machine (no readable lab.json in ${deps.labDir ?? 'a lab folder'}).`);
+        const cluster = await clusters.add({ name: 'lab', hosts: labHostInputs(lab, 'ssh') });
+        logger.info('cluster added', { cluster: cluster.name, hosts: cluster.hosts.length, lab: true });
+        clustersChanged();
+        return cluster;
+      },
+      'onboarding.complete': async () => {
         if (repository.path() === null) {
           throw new IpcError('conflict', 'Choose or create a repository before finishing the first-run setup: backups need somewhere to go.', 'no_repository');
         }
         markOnboardingCompleted(catalog);
-        return onboardingStatus(catalog, deps.userDocumentsDir ?? null);
+        return onboardingStatus(catalog, deps.userDocumentsDir ?? null, await labHere());
       },
       'dashboard.get': () => dashboard.get(),
       'retention.get': ({ clusterId }) => {

@@ -22,6 +22,7 @@ import log from 'electron-log/main';
 import { basename, dirname, join } from 'node:path';
 import { systemClock } from '../engine/clock.js';
 import { readSettings } from '../engine/catalog/settings-table.js';
+import { labDir } from '../engine/clusters/lab-cluster.js';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { dataDirLayout, PRODUCT_NAME } from '../engine/paths.js';
 import { createLogger, formatLogLine, LOG_LEVELS, type Logger, type LogLevel, type LogSink } from '../engine/logging/logger.js';
@@ -311,6 +312,8 @@ function start(): void {
           version: app.getVersion(),
           runSchedules: true,
           userDocumentsDir: documentsFolder(),
+          // A developer's lab (docs/LAB.md), offered by the onboarding when it is there; absent on users' machines.
+          labDir: labDir(),
           onJobEnded: (summary) => {
             if (!engine || !readSettings(engine.catalog).notifyOnJobEnd || !Notification.isSupported()) return;
             new Notification(describeJobEnd(summary)).show();

@@ -152,6 +152,11 @@ export const appContract = defineContract({
       params: noParams,
       result: onboardingStatusSchema,
     }),
+    'onboarding.addLab': defineMethod({
+      summary: "Adds the development lab on this machine as cluster `lab`, its hosts over SSH with the lab's key and pinned host keys.",
+      params: noParams,
+      result: clusterSchema,
+    }),
     'onboarding.complete': defineMethod({
       summary: 'Marks the onboarding done (a repository must be set up; the first cluster may be skipped).',
       params: noParams,

@@ -13,5 +13,10 @@ export const onboardingStatusSchema = z.object({
   completed: z.boolean(),
   /** Where the engine proposes to create the repository (`<documents or home>/Lifeboat Backups`), when it knows. */
   proposedRepositoryPath: z.string().nullable(),
+  /**
+   * A development lab on this machine (`npm run lab:up`), which the cluster step offers to add in one step; null
+   * when there is none (the usual case).
+   */
+  lab: z.object({ hostCount: z.number().int().nonnegative() }).nullable(),
 });
 export type OnboardingStatus = z.infer<typeof onboardingStatusSchema>;

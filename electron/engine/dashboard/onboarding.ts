@@ -6,6 +6,7 @@ import type { OnboardingStatus } from '../../../shared/model/onboarding.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { listClusters } from '../catalog/listings.js';
 import { readRepositoryPath } from '../catalog/settings-table.js';
+import type { LabDescription } from '../clusters/lab-cluster.js';
 
 const ONBOARDING_COMPLETED_KEY = 'onboarding.completed';
 
@@ -28,7 +29,7 @@ export function markOnboardingCompleted(catalog: Catalog): void {
     .run(ONBOARDING_COMPLETED_KEY, JSON.stringify(true));
 }
 
-export function onboardingStatus(catalog: Catalog, userDocumentsDir: string | null): OnboardingStatus {
+export function onboardingStatus(catalog: Catalog, userDocumentsDir: string | null, lab: LabDescription | null): OnboardingStatus {
   const repositoryPath = readRepositoryPath(catalog);
   const clusterCount = listClusters(catalog).length;
   return {
@@ -38,5 +39,6 @@ export function onboardingStatus(catalog: Catalog, userDocumentsDir: string | nu
     // An install set up before the onboarding existed (repository and cluster in place) never sees it.
     completed: readCompletedFlag(catalog) || (repositoryPath !== null && clusterCount > 0),
     proposedRepositoryPath: userDocumentsDir === null ? null : join(userDocumentsDir, PROPOSED_REPOSITORY_FOLDER_NAME),
+    lab: lab === null ? null : { hostCount: lab.hosts.length },
   };
 }

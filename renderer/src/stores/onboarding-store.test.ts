@@ -158,6 +158,26 @@ describe('onboarding store', () => {
     expect(store.getState()).toMatchObject({ active: false, finishing: false, status: { completed: true } });
   });
 
+  it('adds the lab the engine found in one step, and keeps the reason when it cannot', async () => {
+    const added: unknown[] = [];
+    const client = createFakeEngineClient({
+      'onboarding.status': () => ({ ...freshInstall, lab: { hostCount: 3 } }),
+      'repository.check': () => folderCheck(),
+      'onboarding.addLab': () => {
+        added.push(true);
+        if (added.length > 1) throw new IpcError('conflict', 'A cluster named "lab" already exists');
+        return { id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', name: 'lab', createdAt: '2026-11-25T10:00:00.000Z', hosts: [] };
+      },
+    });
+    const store = createOnboardingStore(client, manualTimers());
+    await store.getState().load();
+    expect(store.getState().status?.lab).toEqual({ hostCount: 3 });
+    await expect(store.getState().addLab()).resolves.toBe(true);
+    expect(store.getState()).toMatchObject({ addingLab: false, addLabError: null });
+    await expect(store.getState().addLab()).resolves.toBe(false);
+    expect(store.getState()).toMatchObject({ addingLab: false, addLabError: { code: 'conflict' } });
+  });
+
   it('keeps the onboarding up with the reason when finishing is refused', async () => {
     const client = createFakeEngineClient({
       'onboarding.status': () => freshInstall,

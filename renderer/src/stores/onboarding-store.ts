@@ -37,6 +37,8 @@ export interface OnboardingState {
   useError: StoreError | null;
   finishing: boolean;
   finishError: StoreError | null;
+  addingLab: boolean;
+  addLabError: StoreError | null;
   load(): Promise<void>;
   setPathInput(path: string): void;
   /** Checks the typed folder now (also what a pause in typing does). */
@@ -44,6 +46,8 @@ export interface OnboardingState {
   /** Creates or opens the repository in the typed folder, as the check says; moves to the cluster step. */
   useRepository(): Promise<boolean>;
   backToRepository(): void;
+  /** Adds the development lab on this machine as the first cluster (offered only when the engine found one). */
+  addLab(): Promise<boolean>;
   /** Marks the onboarding done (with or without a cluster); resolves true once it is. */
   finish(): Promise<boolean>;
 }
@@ -113,6 +117,8 @@ export function createOnboardingStore(client: EngineClient, options: OnboardingS
       useError: null,
       finishing: false,
       finishError: null,
+      addingLab: false,
+      addLabError: null,
 
       async load() {
         set({ loadStatus: 'loading', loadError: null });
@@ -175,6 +181,19 @@ export function createOnboardingStore(client: EngineClient, options: OnboardingS
 
       backToRepository() {
         set({ step: 'repository', finishError: null });
+      },
+
+      async addLab() {
+        if (get().addingLab) return false;
+        set({ addingLab: true, addLabError: null });
+        try {
+          await client.call('onboarding.addLab', {});
+          set({ addingLab: false });
+          return true;
+        } catch (error) {
+          set({ addingLab: false, addLabError: toStoreError(error) });
+          return false;
+        }
       },
 
       async finish() {

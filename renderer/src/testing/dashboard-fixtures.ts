@@ -12,6 +12,7 @@ export const freshInstall: OnboardingStatus = {
   clusterCount: 0,
   completed: false,
   proposedRepositoryPath: '/home/ops/Documents/Lifeboat Backups',
+  lab: null,
 };
 
 export const setUpInstall: OnboardingStatus = {
@@ -20,6 +21,7 @@ export const setUpInstall: OnboardingStatus = {
   clusterCount: 1,
   completed: true,
   proposedRepositoryPath: '/home/ops/Documents/Lifeboat Backups',
+  lab: null,
 };
 
 export function folderCheck(overrides: Partial<RepositoryCheck> = {}): RepositoryCheck {

@@ -62,6 +62,7 @@ describe('first-run onboarding', () => {
       clusterCount: 0,
       completed: false,
       proposedRepositoryPath: proposed,
+      lab: null,
     });
     const refused = await rejection(client.call('onboarding.complete', {}));
     expect(refused).toMatchObject({ code: 'conflict', reason: 'no_repository' });
@@ -77,6 +78,41 @@ describe('first-run onboarding', () => {
     expect(await client.call('onboarding.status', {})).toMatchObject({ repositoryConfigured: true, repositoryPath: proposed, clusterCount: 0, completed: false });
     expect(await client.call('onboarding.complete', {})).toMatchObject({ repositoryConfigured: true, completed: true });
     expect(await client.call('onboarding.status', {})).toMatchObject({ completed: true });
+  });
+
+  it('offers a lab found in its folder as the first cluster, over SSH with its key and pinned host keys', async () => {
+    // No lab folder given (a user's machine): nothing offered, and adding one is refused.
+    await expect(rejection(client.call('onboarding.addLab', {}))).resolves.toMatchObject({ code: 'not_found' });
+    const labDir = join(temp.dir, 'lab');
+    const withLab = createTestEngine(join(temp.dir, 'with-lab'), { labDir });
+    const labClient = createIpcClient(appContract, createMemoryTransport(withLab.connect));
+    try {
+      // A lab folder without a lab.json (the lab is down): nothing offered.
+      expect((await labClient.call('onboarding.status', {})).lab).toBeNull();
+      mkdirSync(labDir);
+      const fingerprint = (n: number): string => `SHA256:${String(n).repeat(43)}`;
+      writeFileSync(
+        join(labDir, 'lab.json'),
+        JSON.stringify({
+          version: 1,
+          sshKey: { privateKeyPath: join(labDir, 'ssh', 'id_ed25519'), user: 'root' },
+          hosts: [1, 2].map((n) => ({ name: `lab${n}`, unixSocket: `/run/lab${n}.sock`, tcpPort: 16600 + n, sshPort: 2200 + n, sshHostKeyFingerprint: fingerprint(n) })),
+        }),
+      );
+      expect((await labClient.call('onboarding.status', {})).lab).toEqual({ hostCount: 2 });
+      const cluster = await labClient.call('onboarding.addLab', {});
+      expect(cluster.name).toBe('lab');
+      expect(cluster.hosts.map((h) => [h.label, h.spec])).toEqual(
+        [1, 2].map((n) => [
+          `lab${n}`,
+          expect.objectContaining({ transport: 'ssh', address: '127.0.0.1', port: 2200 + n, username: 'root', auth: 'key', keyPath: join(labDir, 'ssh', 'id_ed25519'), hostKeyFingerprint: fingerprint(n) }),
+        ]),
+      );
+      await expect(rejection(labClient.call('onboarding.addLab', {}))).resolves.toMatchObject({ code: 'conflict' });
+    } finally {
+      labClient.close();
+      await withLab.close();
+    }
   });
 
   it('counts an install with a repository and a cluster as done without asking', async () => {

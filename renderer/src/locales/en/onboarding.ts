@@ -70,6 +70,11 @@ export const onboarding = {
     finishing: 'Finishing…',
     finishingReason: 'Finishing the setup.',
     finishFailed: 'The setup could not be finished.',
+    addLab_one: 'Add the test lab ({{count, number}} host)',
+    addLab_other: 'Add the test lab ({{count, number}} hosts)',
+    addingLab: 'Adding the test lab.',
+    labHint: 'A development lab runs on this computer (npm run lab:up): it can be added as cluster "lab" in one step, its hosts over SSH.',
+    addLabFailed: 'The test lab could not be added.',
   },
   finished: 'Lifeboat is set up.',
 } as const;

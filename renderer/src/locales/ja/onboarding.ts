@@ -70,6 +70,10 @@ export const onboarding = {
     finishing: '完了しています…',
     finishingReason: 'セットアップを完了しています。',
     finishFailed: 'セットアップを完了できませんでした。',
+    addLab_other: 'テスト用ラボを追加（ホスト {{count, number}} 台）',
+    addingLab: 'テスト用ラボを追加しています。',
+    labHint: 'このコンピューターで開発用ラボ（npm run lab:up）が動いています。クラスター「lab」としてワンステップで追加でき、ホストには SSH で接続します。',
+    addLabFailed: 'テスト用ラボを追加できませんでした。',
   },
   finished: 'Lifeboat のセットアップが完了しました。',
 } satisfies Translation<typeof en>;

@@ -15,6 +15,10 @@ export function ClusterStep(props: { headingId: string; focusHeading: boolean; o
   const clusters = useStore(clustersStore, (state) => state.clusters);
   const finishing = useStore(onboarding, (state) => state.finishing);
   const finishError = useStore(onboarding, (state) => state.finishError);
+  const lab = useStore(onboarding, (state) => state.status?.lab ?? null);
+  const addingLab = useStore(onboarding, (state) => state.addingLab);
+  const addLabError = useStore(onboarding, (state) => state.addLabError);
+  const labAdded = clusters.some((cluster) => cluster.name === 'lab');
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   // The list follows clusters added here (and in another window).
@@ -61,7 +65,14 @@ export function ClusterStep(props: { headingId: string; focusHeading: boolean; o
           <PlusIcon />
           {clusters.length > 0 ? t('onboarding:cluster.addAnother') : t('onboarding:cluster.add')}
         </button>
+        {lab !== null && !labAdded ? (
+          <ButtonWithReason className="button" disabledReason={addingLab ? t('onboarding:cluster.addingLab') : null} onClick={() => void onboarding.getState().addLab()}>
+            {t('onboarding:cluster.addLab', { count: lab.hostCount })}
+          </ButtonWithReason>
+        ) : null}
       </div>
+      {lab !== null && !labAdded ? <p className="field-hint">{t('onboarding:cluster.labHint')}</p> : null}
+      {addLabError ? <ErrorNotice title={t('onboarding:cluster.addLabFailed')} error={addLabError} /> : null}
       {finishError ? <ErrorNotice title={t('onboarding:cluster.finishFailed')} error={finishError} /> : null}
       <div className="actions onboarding-nav">
         <button type="button" className="button" onClick={() => onboarding.getState().backToRepository()}>
