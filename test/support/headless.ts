@@ -22,25 +22,44 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-export async function startServe(dataDir: string, extraArgs: string[] = []): Promise<ServeProcess> {
+export interface ServeOptions {
+  /** Added to the CLI's environment: `{ HOME: dir }` makes the folder the onboarding proposes land in `dir`. */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Run as a person in a terminal would (no --json): serve then writes its log lines to stderr, where `stderr()`
+   * collects them; the URL is read from its human-readable start message.
+   */
+  logToStderr?: boolean;
+}
+
+export async function startServe(dataDir: string, extraArgs: string[] = [], options: ServeOptions = {}): Promise<ServeProcess> {
   const bin = resolve('scripts/lifeboat.mjs');
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--json', '--data-dir', dataDir, ...extraArgs], {
+  const json = options.logToStderr === true ? [] : ['--json'];
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...json, '--data-dir', dataDir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: cliEnv(),
+    env: { ...cliEnv(), ...options.env },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
-  const firstLine = await new Promise<string>((resolveLine, reject) => {
+  const url = await new Promise<string>((resolveUrl, reject) => {
     const lines = createInterface({ input: child.stdout! });
     const timer = setTimeout(() => reject(new Error(`lifeboat serve printed no URL in time; stderr: ${stderr}`)), 30_000);
-    lines.once('line', (line) => {
+    lines.on('line', (line) => {
+      let found: string | undefined;
+      try {
+        found = json.length > 0 ? (JSON.parse(line) as { url: string }).url : /https?:\/\/\S+/.exec(line)?.[0];
+      } catch (error) {
+        reject(new Error(`lifeboat serve printed ${line} (${String(error)}); stderr: ${stderr}`));
+      }
+      if (found === undefined) return;
       clearTimeout(timer);
-      resolveLine(line);
+      lines.removeAllListeners('line');
+      resolveUrl(found);
     });
     void exited.then((code) => reject(new Error(`lifeboat serve exited (${code}) before printing a URL; stderr: ${stderr}`)));
   });
-  const { url, port } = JSON.parse(firstLine) as { url: string; port: number };
+  const port = Number(new URL(url).port);
   const token = new URL(url).hash.replace(/^#token=/, '');
   return {
     url,
