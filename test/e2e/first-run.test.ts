@@ -470,6 +470,8 @@ describe('first run in Chromium against the lab, in English and in Japanese', ()
       expect(fileNames.some((path) => /\.(sqlite|db)-wal$/.test(path))).toBe(true);
       expect(fileNames.some((path) => path.startsWith(`logs${sep}`))).toBe(true);
       const searched = [...dataFiles, ...filesUnder(home)];
+      // The search finds what is there: the restore job's title, with the restored VM's name, is in the catalog.
+      expect(filesHolding(dataFiles, name).length).toBeGreaterThan(0);
       for (const secret of [keyPassphrase, TEST_SECRETS_PASSPHRASE]) expect(filesHolding(searched, secret)).toEqual([]);
       expect(pageErrors).toEqual([]);
       expect(problems).toEqual([]);
