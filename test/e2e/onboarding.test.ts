@@ -2,17 +2,15 @@
 // `lifeboat serve` on an empty data folder (no lab needed): axe-core finds no serious or critical problem on the
 // onboarding's steps in the light and the dark theme (a refused folder included), and the keyboard alone goes from
 // the page's load through both steps to the dashboard, focus following each step.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { seriousViolations } from '../support/axe.js';
 import { launchChromium, screenshotPath } from '../support/browser.js';
 import { startServe, type ServeProcess } from '../support/headless.js';
 import { makeTempDir } from '../support/temp.js';
 
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 const THEMES = ['light', 'dark'] as const;
 
 interface Focused {
@@ -51,24 +49,6 @@ describe('first-run onboarding in Chromium', () => {
     await page.goto(serve.url);
     await page.getByRole('heading', { level: 1, name: 'Set up Lifeboat' }).waitFor();
     return page;
-  }
-
-  /** axe's serious and critical violations on the page as it is now, one line each. */
-  async function seriousViolations(page: Page): Promise<string[]> {
-    // The app's Content-Security-Policy refuses inline scripts (addScriptTag's); an evaluation from the test is not one.
-    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE_PATH, 'utf8'));
-    return await page.evaluate(async (tags) => {
-      interface AxeRule {
-        id: string;
-        impact?: string | null;
-        nodes: { target: unknown[] }[];
-      }
-      const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeRule[] }> } }).axe;
-      const run = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-      return run.violations
-        .filter((rule) => rule.impact === 'serious' || rule.impact === 'critical')
-        .map((rule) => `[${rule.impact}] ${rule.id} at ${rule.nodes.map((node) => node.target.map(String).join(' ')).join(', ')}`);
-    }, AXE_TAGS);
   }
 
   const focused = (page: Page): Promise<Focused> =>

@@ -2,30 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { IpcError } from '../../../shared/ipc/errors.js';
 import type { RepositoryCheck } from '../../../shared/model/repository.js';
 import { folderCheck, freshInstall, setUpInstall } from '../testing/dashboard-fixtures.js';
+import { manualTimers } from '../testing/manual-timers.js';
 import { createFakeEngineClient, deferred, flushPromises } from '../testing/fake-engine-client.js';
 import { readyRepository } from '../testing/fixtures.js';
 import { createOnboardingStore, onboardingPathProblem } from './onboarding-store.js';
-
-/** Timers a test fires by hand. */
-function manualTimers(): { setTimer: (callback: () => void, ms: number) => unknown; clearTimer: (timer: unknown) => void; pending: () => number[]; fire: () => void } {
-  const timers = new Map<number, { callback: () => void; ms: number }>();
-  let next = 1;
-  return {
-    setTimer: (callback, ms) => {
-      timers.set(next, { callback, ms });
-      return next++;
-    },
-    clearTimer: (timer) => {
-      timers.delete(timer as number);
-    },
-    pending: () => [...timers.values()].map((t) => t.ms),
-    fire: () => {
-      const all = [...timers.values()];
-      timers.clear();
-      for (const timer of all) timer.callback();
-    },
-  };
-}
 
 describe('onboarding store', () => {
   it('shows the onboarding on a fresh install, with the proposed folder filled in and checked', async () => {
