@@ -64,6 +64,61 @@ export const restoreTargetsSchema = z.object({
 });
 export type RestoreTargets = z.infer<typeof restoreTargetsSchema>;
 
+/** A network or bridge an interface joins. */
+const interfaceSourceSchema = z.object({ type: z.enum(['network', 'bridge']), name: z.string() });
+
+/**
+ * One change a restore makes to the VM's configuration to fit the target host, with the values its sentence needs:
+ * the engine puts it in English for the CLI and logs (`describeRestoreChange` in
+ * electron/engine/hypervisors/libvirt/restore-change.ts), the renderer in the UI's language. `host` is the target
+ * host as named in messages; `nic` an interface as named in messages: its MAC address, or its type when it has none.
+ */
+export const restoreChangeSchema = z.discriminatedUnion('code', [
+  /** The copy's new name. */
+  z.object({ code: z.literal('renamed'), name: z.string(), was: z.string() }),
+  /** The copy's new UUID: the copy and the original are two VMs. */
+  z.object({ code: z.literal('new_uuid'), uuid: z.string() }),
+  /** The VM generation ID renewed, so the guest sees it was restored. */
+  z.object({ code: z.literal('genid_renewed') }),
+  /** The SMBIOS system UUID set to the new UUID. */
+  z.object({ code: z.literal('smbios_uuid') }),
+  /** The emulator path dropped: the host chooses its own. `path` is null when the element was empty. */
+  z.object({ code: z.literal('emulator_dropped'), path: z.string().nullable(), host: z.string() }),
+  /** The host's emulator instead of the old one (`was` null: none was set). */
+  z.object({ code: z.literal('emulator_changed'), emulator: z.string(), host: z.string(), was: z.string().nullable() }),
+  /** A security label of a model the host does not use, dropped. */
+  z.object({ code: z.literal('security_label_unused'), model: z.string(), host: z.string() }),
+  /** A copy's static security label dropped: the host gives it its own. */
+  z.object({ code: z.literal('security_label_static'), model: z.string().nullable(), host: z.string() }),
+  /** Security labels libvirt assigned at run time, dropped. */
+  z.object({ code: z.literal('security_label_runtime'), model: z.string().nullable() }),
+  /** Firmware the host does not offer, dropped: the host picks its own of that kind (`firmware`, e.g. efi). */
+  z.object({ code: z.literal('firmware_dropped'), path: z.string(), host: z.string(), firmware: z.string() }),
+  /** A copy's UEFI variable store not shared with the original: the host creates one for `name`. */
+  z.object({ code: z.literal('nvram_not_shared'), path: z.string(), host: z.string(), name: z.string() }),
+  /** A restored disk on its new volume; `was` is its old source, null when it had none. */
+  z.object({
+    code: z.literal('disk_volume'),
+    target: z.string(),
+    pool: z.string(),
+    volume: z.string(),
+    format: z.enum(VOLUME_FORMATS),
+    was: z.string().nullable(),
+  }),
+  /** An interface left out, as the network mapping chose. */
+  z.object({ code: z.literal('nic_left_out'), nic: z.string(), source: interfaceSourceSchema }),
+  /** An interface moved to another network or bridge, as the network mapping chose. */
+  z.object({ code: z.literal('nic_moved'), nic: z.string(), from: interfaceSourceSchema, to: interfaceSourceSchema }),
+  /** A copy's interface with a new MAC address, so the copy and the original can share a network. */
+  z.object({ code: z.literal('nic_new_mac'), nic: z.string(), mac: z.string() }),
+  /** A copy's fixed host device (tap) name dropped: the original uses it. */
+  z.object({ code: z.literal('nic_device_dropped'), nic: z.string(), device: z.string() }),
+  /** A copy's display moved off the original's fixed port; `display` is its type as shown (VNC, SPICE). */
+  z.object({ code: z.literal('display_port'), display: z.string(), port: z.string() }),
+]);
+export type RestoreChange = z.infer<typeof restoreChangeSchema>;
+export type RestoreChangeCode = RestoreChange['code'];
+
 export const restorePlanSchema = z.object({
   host: z.string(),
   name: z.string(),
@@ -74,7 +129,7 @@ export const restorePlanSchema = z.object({
   disks: z.array(z.object({ target: z.string(), capacityBytes: z.number().nonnegative(), volume: z.string() })),
   requiredBytes: z.number().nonnegative(),
   availableBytes: z.number().nonnegative(),
-  changes: z.array(z.string()),
+  changes: z.array(restoreChangeSchema),
   warnings: z.array(z.string()),
 });
 export type RestorePlanView = z.infer<typeof restorePlanSchema>;

@@ -4,6 +4,7 @@ import { formatBytes } from '../../../shared/format/bytes.js';
 import { systemClock } from '../../engine/clock.js';
 import { createLibvirtDriver } from '../../engine/hypervisors/libvirt/libvirt-driver.js';
 import { HypervisorError, type VolumeFormat } from '../../engine/hypervisors/driver.js';
+import { describeRestoreChange } from '../../engine/hypervisors/libvirt/restore-change.js';
 import { Repository, type Manifest } from '../../engine/repository/index.js';
 import { RestoreError, restoreVm, type RestoreProgress } from '../../engine/restore/restore-vm.js';
 import { connectTargetHost } from '../../engine/restore/target-host.js';
@@ -134,7 +135,7 @@ export const restoreCommand: Command = {
               `${result.replaced ? 'Replaced' : 'Restored'} ${point.vm.name} as ${result.vm.name} on ${result.host} (${size}; ${disks})` +
                 `${result.started ? ', started' : ''}.`,
             );
-            for (const change of result.changes) context.io.stdout(`  changed: ${change}`);
+            for (const change of result.changes) context.io.stdout(`  changed: ${describeRestoreChange(change)}`);
             for (const warning of result.warnings) context.io.stdout(`  warning: ${warning}`);
             if (result.removedOldDisks.length > 0) context.io.stdout(`  removed the original's old disks: ${result.removedOldDisks.join(', ')}`);
           }

@@ -5,6 +5,7 @@ import type { JobSummary } from '../../../shared/model/job.js';
 import type { RestoreOptions, RestorePlanView, RestoreTargetHost, RestoreTargets } from '../../../shared/model/restore.js';
 import type { ClusterStore } from '../clusters/cluster-store.js';
 import type { HypervisorDriver } from '../hypervisors/driver.js';
+import { describeRestoreChange } from '../hypervisors/libvirt/restore-change.js';
 import { domainInterfaces } from '../hypervisors/libvirt/restore-xml.js';
 import type { InventoryService } from '../inventory/inventory-service.js';
 import type { Logger } from '../logging/logger.js';
@@ -139,7 +140,7 @@ export async function startRestoreJob(deps: RestoreJobDeps, options: RestoreOpti
             context.setDisks(progress.disks.map((d) => ({ target: d.target, bytesDone: d.bytesDone, bytesTotal: d.bytesTotal })));
           },
         });
-        for (const change of result.changes) context.log('info', change);
+        for (const change of result.changes) context.log('info', describeRestoreChange(change));
         for (const warning of result.warnings) context.log('warn', warning);
         if (result.startError) context.log('warn', `restored, but did not start: ${result.startError}`);
         for (const disk of result.keptOldDisks) context.log('warn', `the original's disk ${disk} was left in place; look at it by hand`);

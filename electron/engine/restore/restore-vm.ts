@@ -7,6 +7,7 @@
 // could not (the host went away): RestoreError.leftovers, for removeRestoreLeftovers once the host is back.
 import { randomUUID } from 'node:crypto';
 import { formatBytes } from '../../../shared/format/bytes.js';
+import type { RestoreChange } from '../../../shared/model/restore.js';
 import {
   HypervisorError,
   type HostSession,
@@ -109,7 +110,7 @@ export interface RestorePlan {
   /** The original on the target host (replace), else null. */
   original: VmDefinition | null;
   /** What the VM's configuration will change to fit the host, and what needs a look. */
-  changes: string[];
+  changes: RestoreChange[];
   warnings: string[];
 }
 
@@ -126,7 +127,7 @@ export interface RestoreResult {
   started: boolean;
   /** Why the VM did not start when asked to (it is restored and defined all the same). */
   startError: string | null;
-  changes: string[];
+  changes: RestoreChange[];
   warnings: string[];
   /** Replace: the original's disks deleted once the restored VM was defined. */
   removedOldDisks: string[];

@@ -1,7 +1,7 @@
 // Values of the restore contract for the wizard's tests: where a point of `web` (10 GiB) can go in Office rack,
 // the engine's plan, and the restore job's snapshots.
 import type { JobProgress } from '../../../shared/model/job.js';
-import type { RestorePlanView, RestoreTargetHost, RestoreTargets } from '../../../shared/model/restore.js';
+import type { RestoreChange, RestoreChangeCode, RestorePlanView, RestoreTargetHost, RestoreTargets } from '../../../shared/model/restore.js';
 import { clusterA, hostIds, jobItem, point, progressOf, vmUuids } from './fixtures.js';
 
 const GiB = 1024 ** 3;
@@ -72,11 +72,56 @@ export function planFor(overrides: Partial<RestorePlanView> = {}): RestorePlanVi
     disks: [{ target: 'vda', capacityBytes: 10 * GiB, volume: 'web-restored-vda.raw' }],
     requiredBytes: 10 * GiB,
     availableBytes: 50 * GiB,
-    changes: ['Interface 52:54:00:00:00:01 on network office left out, as chosen.'],
+    changes: [{ code: 'nic_left_out', nic: '52:54:00:00:00:01', source: { type: 'network', name: 'office' } }],
     warnings: ['Disk vdb (/dev/sdb) was not backed up and is kept as it was.'],
     ...overrides,
   };
 }
+
+/**
+ * Changes of every code the engine reports, each way its sentence can go (a value present or missing, each kind of
+ * network source), as a restore of web to kvm2 would have them.
+ */
+export const restoreChangeSamples: { readonly [Code in RestoreChangeCode]: readonly Extract<RestoreChange, { code: Code }>[] } = {
+  renamed: [{ code: 'renamed', name: 'web-restored', was: 'web' }],
+  new_uuid: [{ code: 'new_uuid', uuid: '5a5a5a5a-1111-4222-8333-444455556666' }],
+  genid_renewed: [{ code: 'genid_renewed' }],
+  smbios_uuid: [{ code: 'smbios_uuid' }],
+  emulator_dropped: [
+    { code: 'emulator_dropped', path: '/usr/bin/qemu-system-x86_64', host: 'kvm2' },
+    { code: 'emulator_dropped', path: null, host: 'kvm2' },
+  ],
+  emulator_changed: [
+    { code: 'emulator_changed', emulator: '/usr/libexec/qemu-kvm', host: 'kvm2', was: '/usr/bin/qemu-system-x86_64' },
+    { code: 'emulator_changed', emulator: '/usr/libexec/qemu-kvm', host: 'kvm2', was: null },
+  ],
+  security_label_unused: [{ code: 'security_label_unused', model: 'selinux', host: 'kvm2' }],
+  security_label_static: [
+    { code: 'security_label_static', model: 'selinux', host: 'kvm2' },
+    { code: 'security_label_static', model: null, host: 'kvm2' },
+  ],
+  security_label_runtime: [
+    { code: 'security_label_runtime', model: 'dac' },
+    { code: 'security_label_runtime', model: null },
+  ],
+  firmware_dropped: [{ code: 'firmware_dropped', path: '/usr/share/edk2/ovmf/OVMF_CODE.secboot.fd', host: 'kvm2', firmware: 'efi' }],
+  nvram_not_shared: [{ code: 'nvram_not_shared', path: '/var/lib/libvirt/qemu/nvram/web_VARS.fd', host: 'kvm2', name: 'web-restored' }],
+  disk_volume: [
+    { code: 'disk_volume', target: 'vda', pool: 'vg0', volume: 'web-restored-vda.raw', format: 'raw', was: '/var/lib/libvirt/images/web-vda.qcow2' },
+    { code: 'disk_volume', target: 'vdb', pool: 'default', volume: 'web-restored-vdb.qcow2', format: 'qcow2', was: null },
+  ],
+  nic_left_out: [
+    { code: 'nic_left_out', nic: '52:54:00:00:00:01', source: { type: 'network', name: 'office' } },
+    { code: 'nic_left_out', nic: 'bridge', source: { type: 'bridge', name: 'br-backup' } },
+  ],
+  nic_moved: [
+    { code: 'nic_moved', nic: '52:54:00:00:00:02', from: { type: 'network', name: 'prod-lan' }, to: { type: 'bridge', name: 'br-lan' } },
+    { code: 'nic_moved', nic: '52:54:00:00:00:03', from: { type: 'bridge', name: 'br-dmz' }, to: { type: 'network', name: 'default' } },
+  ],
+  nic_new_mac: [{ code: 'nic_new_mac', nic: '52:54:00:00:00:02', mac: '52:54:00:12:34:56' }],
+  nic_device_dropped: [{ code: 'nic_device_dropped', nic: '52:54:00:00:00:02', device: 'web-tap0' }],
+  display_port: [{ code: 'display_port', display: 'VNC', port: '5907' }],
+};
 
 export const restoreJobId = 'c3e5a7b9-1d2f-4a6b-8c0e-2f4a6c8e0a2c';
 
@@ -86,6 +131,7 @@ export function restoreProgress(seq: number, overrides: Partial<JobProgress> = {
     jobId: restoreJobId,
     kind: 'restore',
     title: 'web to kvm2 as web-restored',
+    subject: { kind: 'restore', vmName: 'web', host: 'kvm2', asName: 'web-restored' },
     items: [
       jobItem('web', {
         key: restorePointIds.webNew,

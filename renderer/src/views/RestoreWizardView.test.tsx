@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { clusterA, hostIds } from '../testing/fixtures.js';
 import { renderWithStores, storesForTest } from '../testing/render.js';
-import { planFor, restoreJobId, restorePointIds, restorePoints, restoreProgress, webTargets } from '../testing/restore-fixtures.js';
+import { i18nForTest } from '../testing/i18n.js';
+import { planFor, restoreChangeSamples, restoreJobId, restorePointIds, restorePoints, restoreProgress, webTargets } from '../testing/restore-fixtures.js';
 import type { Stores } from '../stores/index.js';
 import type { RestoreWizardState } from '../stores/restore-wizard-store.js';
 import { RestoreWizardView } from './RestoreWizardView.js';
@@ -151,10 +152,24 @@ describe('RestoreWizardView', () => {
     expect(html).toContain('10 GiB needed, 50 GiB free');
     expect(html).toContain('web-restored-vda.raw');
     expect(html).toContain('Changes to fit kvm2');
-    expect(html).toContain('left out, as chosen.');
+    expect(html).toContain('Interface 52:54:00:00:00:01 on network office left out, as chosen.');
     expect(html).toContain('Disk vdb (/dev/sdb) was not backed up');
     expect(html).toContain('<dd>Started</dd>');
     expect(tagWith(html, '>Start restore<')).not.toContain('aria-disabled="true"');
+  });
+
+  it('step 4: the changes in Japanese, in the order the engine gave them', () => {
+    const changes = [restoreChangeSamples.renamed[0]!, restoreChangeSamples.new_uuid[0]!, restoreChangeSamples.nic_left_out[0]!];
+    const stores = wizardAt({ step: 'review', plan: planFor({ changes }), planStatus: 'ready' });
+    const html = renderWithStores(stores, <RestoreWizardView />, i18nForTest('ja'));
+    expect(html).toContain('kvm2 に合わせた変更');
+    const items = [...html.matchAll(/<ul class="plan-changes">(.*?)<\/ul>/g)].map((m) => m[1] ?? '').join('');
+    expect([...items.matchAll(/<li[^>]*>(.*?)<\/li>/g)].map((m) => m[1])).toEqual([
+      '名前を web-restored にします（元の名前: web）。',
+      '新しい UUID 5a5a5a5a-1111-4222-8333-444455556666 を割り当てます。コピーと元の VM は別々の VM になります。',
+      'ネットワーク office のインターフェース 52:54:00:00:00:01 は、選択どおり除外します。',
+    ]);
+    expect(html).not.toContain('left out, as chosen');
   });
 
   it('step 4: while checking, and when the check failed here, Start says why it waits', () => {

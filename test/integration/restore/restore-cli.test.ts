@@ -41,8 +41,18 @@ describe('lifeboat restore', () => {
     const name = `${PREFIX}cli`;
     const restored = await lifeboat(temp.dir, 'restore', pointId.slice(0, 8), '--host', target, '--name', name, '--start', '--json');
     expect(restored.code, restored.err).toBe(0);
-    const result = JSON.parse(restored.out) as { point: string; cluster: string; host: string; vm: { name: string }; started: boolean; volumes: { name: string; format: string }[] };
+    const result = JSON.parse(restored.out) as {
+      point: string;
+      cluster: string;
+      host: string;
+      vm: { name: string };
+      started: boolean;
+      volumes: { name: string; format: string }[];
+      changes: { code: string }[];
+    };
     expect(result).toMatchObject({ point: pointId, cluster: 'lab', host: target, vm: { name }, started: true });
+    // The JSON carries each change as its code and values; the text output words it.
+    expect(result.changes).toContainEqual({ code: 'renamed', name, was: source.name });
     // The point's disk was qcow2 and the pool is a folder: qcow2 by default.
     expect(result.volumes.map((v) => [v.name, v.format])).toEqual([[`${name}-vda.qcow2`, 'qcow2']]);
     expect(virsh(lab, target, 'domstate', name).trim()).toBe('running');
@@ -57,6 +67,7 @@ describe('lifeboat restore', () => {
     expect(human.code, human.err).toBe(0);
     expect(human.out).toMatch(new RegExp(`^Restored ${source.name} as ${PREFIX}cli-raw on ${target} \\(256 MiB; vda → default/${PREFIX}cli-raw-vda\\.raw \\(raw\\)\\)\\.`));
     expect(human.err).toMatch(/^preflight/);
+    expect(human.out).toContain(`\n  changed: Named ${PREFIX}cli-raw (was ${source.name}).\n`);
   });
 
   it('says what is wrong with bad options, and with a host or point that does not exist', async () => {

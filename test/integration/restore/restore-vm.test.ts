@@ -88,7 +88,7 @@ describe('restoring a VM to a chosen host', () => {
     const defined = parseDomainXml(virsh(lab, target, 'dumpxml', '--inactive', name));
     expect(defined.uuid).toBe(result.vm.uuid);
     expect(defined.disks.map((d) => [d.target, d.path, d.format])).toEqual(result.volumes.map((v) => [v.target, v.path, 'qcow2']));
-    expect(result.changes.join('\n')).toMatch(/New UUID/);
+    expect(result.changes).toContainEqual({ code: 'new_uuid', uuid: result.vm.uuid });
     // The original is untouched.
     expect(virsh(lab, home, 'domstate', vm.name).trim()).toBe('running');
     for (const volume of result.volumes) await expectSameDisk(repository, point, volume.target, onMachine(lab, target, volume.path), 'qcow2', temp.dir);

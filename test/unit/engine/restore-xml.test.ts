@@ -6,6 +6,7 @@ import { DOMParser, type Element } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import type { HostCapabilities, VolumeInfo } from '../../../electron/engine/hypervisors/driver.js';
 import { parseDomainXml } from '../../../electron/engine/hypervisors/libvirt/domain-xml.js';
+import { describeRestoreChange } from '../../../electron/engine/hypervisors/libvirt/restore-change.js';
 import {
   RestoreXmlError,
   adaptDomainXml,
@@ -239,6 +240,11 @@ describe('adaptDomainXml: the lab VM as a copy on another host', () => {
       { target: 'vda', device: 'disk', sourceType: 'file', path: '/var/lib/libvirt/images/lab-vm1-restored-vda.qcow2', pool: null, volume: null, format: 'qcow2', readOnly: false },
     ]);
     expect(result.changes).toEqual([
+      { code: 'renamed', name: 'lab-vm1-restored', was: 'lab-vm1' },
+      { code: 'new_uuid', uuid: '11111111-2222-4333-8444-555555555555' },
+      { code: 'disk_volume', target: 'vda', pool: 'default', volume: 'lab-vm1-restored-vda.qcow2', format: 'qcow2', was: '/var/lib/libvirt/images/lab-vm1-vda.qcow2' },
+    ]);
+    expect(result.changes.map(describeRestoreChange)).toEqual([
       'Named lab-vm1-restored (was lab-vm1).',
       'New UUID 11111111-2222-4333-8444-555555555555, so the copy and the original are two VMs.',
       'Disk vda: default/lab-vm1-restored-vda.qcow2 (qcow2), was /var/lib/libvirt/images/lab-vm1-vda.qcow2.',
@@ -267,7 +273,9 @@ describe('adaptDomainXml: the lab VM as a copy on another host', () => {
 
   it('replacing the original keeps name and UUID and changes only the disk', () => {
     const result = adaptDomainXml(input({ name: 'lab-vm1', uuid: '6b13a443-7916-5aab-ba29-9e13f9f4356f', replace: true }));
-    expect(result.changes).toEqual(['Disk vda: default/lab-vm1-restored-vda.qcow2 (qcow2), was /var/lib/libvirt/images/lab-vm1-vda.qcow2.']);
+    expect(result.changes).toEqual([
+      { code: 'disk_volume', target: 'vda', pool: 'default', volume: 'lab-vm1-restored-vda.qcow2', format: 'qcow2', was: '/var/lib/libvirt/images/lab-vm1-vda.qcow2' },
+    ]);
     expect(parseDomainXml(result.xml)).toMatchObject({ name: 'lab-vm1', uuid: '6b13a443-7916-5aab-ba29-9e13f9f4356f' });
   });
 
@@ -275,11 +283,13 @@ describe('adaptDomainXml: the lab VM as a copy on another host', () => {
     const elsewhere: HostCapabilities = { ...CAPABILITIES, guests: [{ ...CAPABILITIES.guests[0]!, emulator: '/usr/libexec/qemu-kvm' }] };
     const moved = adaptDomainXml(input({ target: target({ capabilities: elsewhere }) }));
     expect(one(dom(moved.xml), 'devices/emulator')?.textContent).toBe('/usr/libexec/qemu-kvm');
-    expect(moved.changes).toContain("Emulator /usr/libexec/qemu-kvm (kvm-c's), was /usr/bin/qemu-system-x86_64.");
+    expect(moved.changes).toContainEqual({ code: 'emulator_changed', emulator: '/usr/libexec/qemu-kvm', host: 'kvm-c', was: '/usr/bin/qemu-system-x86_64' });
+    expect(moved.changes.map(describeRestoreChange)).toContain("Emulator /usr/libexec/qemu-kvm (kvm-c's), was /usr/bin/qemu-system-x86_64.");
     const none: HostCapabilities = { ...CAPABILITIES, guests: [{ ...CAPABILITIES.guests[0]!, emulator: null }] };
     const dropped = adaptDomainXml(input({ target: target({ capabilities: none }) }));
     expect(one(dom(dropped.xml), 'devices/emulator')).toBeNull();
-    expect(dropped.changes).toContain('Emulator path /usr/bin/qemu-system-x86_64 dropped: kvm-c chooses its own.');
+    expect(dropped.changes).toContainEqual({ code: 'emulator_dropped', path: '/usr/bin/qemu-system-x86_64', host: 'kvm-c' });
+    expect(dropped.changes.map(describeRestoreChange)).toContain('Emulator path /usr/bin/qemu-system-x86_64 dropped: kvm-c chooses its own.');
   });
 
   it('warns when the target cannot run the guest as defined', () => {
@@ -359,6 +369,23 @@ describe('adaptDomainXml: a UEFI server with networks, a bridge and host-bound p
     expect(result.xml).toContain('libosinfo:os id="http://microsoft.com/win/2k19"');
 
     expect(result.changes).toEqual([
+      { code: 'renamed', name: 'erp-db-test', was: 'erp-db' },
+      { code: 'new_uuid', uuid: '11111111-2222-4333-8444-555555555555' },
+      { code: 'genid_renewed' },
+      { code: 'smbios_uuid' },
+      { code: 'emulator_changed', emulator: '/usr/bin/qemu-system-x86_64', host: 'kvm-c', was: '/usr/libexec/qemu-kvm' },
+      { code: 'nvram_not_shared', path: '/var/lib/libvirt/qemu/nvram/erp-db_VARS.fd', host: 'kvm-c', name: 'erp-db-test' },
+      { code: 'security_label_unused', model: 'selinux', host: 'kvm-c' },
+      { code: 'disk_volume', target: 'sda', pool: 'default', volume: 'erp-db-test-sda.qcow2', format: 'qcow2', was: '/var/lib/libvirt/images/erp-db.qcow2' },
+      { code: 'disk_volume', target: 'sdb', pool: 'vg_fast', volume: 'erp-db-test-sdb.raw', format: 'raw', was: '/dev/vg_data/erp-db-data' },
+      { code: 'nic_moved', nic: '52:54:00:aa:bb:01', from: { type: 'network', name: 'prod-lan' }, to: { type: 'network', name: 'lan' } },
+      { code: 'nic_new_mac', nic: '52:54:00:aa:bb:01', mac: '52:54:00:00:00:01' },
+      { code: 'nic_left_out', nic: '52:54:00:aa:bb:02', source: { type: 'bridge', name: 'br-backup' } },
+      { code: 'nic_new_mac', nic: '52:54:00:aa:bb:03', mac: '52:54:00:00:00:02' },
+      { code: 'nic_new_mac', nic: '52:54:00:aa:bb:04', mac: '52:54:00:00:00:03' },
+      { code: 'display_port', display: 'VNC', port: '5907' },
+    ]);
+    expect(result.changes.map(describeRestoreChange)).toEqual([
       'Named erp-db-test (was erp-db).',
       'New UUID 11111111-2222-4333-8444-555555555555, so the copy and the original are two VMs.',
       'VM generation ID renewed (the guest sees it was restored).',
@@ -406,7 +433,10 @@ describe('adaptDomainXml: a UEFI server with networks, a bridge and host-bound p
     expect(result.warnings).toContain(
       'Interface 52:54:00:aa:bb:01 was on network prod-lan, which kvm-c does not have: left out (map it to a network of kvm-c, or add an interface later).',
     );
-    expect(result.changes).toContain('Interface 52:54:00:aa:bb:02: fixed host device name erp-bkp0 dropped (the original uses it).');
+    expect(result.changes).toContainEqual({ code: 'nic_device_dropped', nic: '52:54:00:aa:bb:02', device: 'erp-bkp0' });
+    expect(result.changes).toContainEqual({ code: 'nic_moved', nic: '52:54:00:aa:bb:02', from: { type: 'bridge', name: 'br-backup' }, to: { type: 'bridge', name: 'br-dmz' } });
+    expect(result.changes.map(describeRestoreChange)).toContain('Interface 52:54:00:aa:bb:02: fixed host device name erp-bkp0 dropped (the original uses it).');
+    expect(result.changes.map(describeRestoreChange)).toContain('Interface 52:54:00:aa:bb:02 moved from bridge br-backup to bridge br-dmz.');
     const disks = all(root, 'devices/disk');
     expect(one(disks[2]!, 'source')?.getAttribute('file')).toBe('/srv/iso/virtio-win-0.1.240.iso');
     expect(one(disks[3]!, 'source')?.getAttribute('file')).toBe('/srv/shared/licenses.img');
@@ -445,17 +475,39 @@ describe('adaptDomainXml: a UEFI server with networks, a bridge and host-bound p
     expect(one(root, 'seclabel/label')?.textContent).toBe('system_u:system_r:svirt_t:s0:c101,c202');
     expect(one(root, 'os/nvram')?.textContent).toBe('/var/lib/libvirt/qemu/nvram/erp-db_VARS.fd');
     // Still a restore: the generation ID is renewed, the old image chain dropped.
-    expect(result.changes).toContain('VM generation ID renewed (the guest sees it was restored).');
-    expect(result.changes.join('\n')).not.toMatch(/New UUID|new MAC|Named/);
+    expect(result.changes.map((c) => c.code)).toEqual(['genid_renewed', 'emulator_changed', 'disk_volume', 'disk_volume', 'nic_moved']);
+    expect(result.changes.map(describeRestoreChange)).toContain('VM generation ID renewed (the guest sees it was restored).');
   });
 
   it('firmware chosen by libvirt is chosen again on the target', () => {
     const auto = SERVER_XML.replace('<os>', "<os firmware='efi'>");
     const result = adaptDomainXml(serverInput({ configXml: auto }));
     expect(one(dom(result.xml), 'os/loader')?.textContent).toBe('');
-    expect(result.changes).toContain('Firmware /usr/share/edk2/ovmf/OVMF_CODE.secboot.fd dropped: kvm-c picks its own efi firmware.');
+    expect(result.changes).toContainEqual({ code: 'firmware_dropped', path: '/usr/share/edk2/ovmf/OVMF_CODE.secboot.fd', host: 'kvm-c', firmware: 'efi' });
+    expect(result.changes.map(describeRestoreChange)).toContain('Firmware /usr/share/edk2/ovmf/OVMF_CODE.secboot.fd dropped: kvm-c picks its own efi firmware.');
     const noList = adaptDomainXml(serverInput({ target: target({ firmwareImages: [] }) }));
     expect(noList.warnings).toContain('The VM boots /usr/share/edk2/ovmf/OVMF_CODE.secboot.fd, and kvm-c lists no firmware images: check the file exists there.');
+  });
+
+  it("a copy drops a static label the target could use, and a definition's run-time labels", () => {
+    const withSelinux = target({ capabilities: { ...CAPABILITIES, securityModels: ['selinux', 'dac'] } });
+    const copy = adaptDomainXml(serverInput({ target: withSelinux }));
+    expect(one(dom(copy.xml), 'seclabel')).toBeNull();
+    expect(copy.changes).toContainEqual({ code: 'security_label_static', model: 'selinux', host: 'kvm-c' });
+    expect(copy.changes.map(describeRestoreChange)).toContain(
+      "Static security label (selinux) dropped: the copy must not share the original's label; kvm-c gives it its own.",
+    );
+
+    const live = SERVER_XML.replace(
+      /<seclabel type='static'[\s\S]*?<\/seclabel>/,
+      "<seclabel type='dynamic' model='selinux' relabel='yes'><label>system_u:system_r:svirt_t:s0:c7,c8</label><imagelabel>system_u:object_r:svirt_image_t:s0:c7,c8</imagelabel></seclabel>",
+    );
+    const result = adaptDomainXml(serverInput({ configXml: live, target: withSelinux }));
+    const label = one(dom(result.xml), 'seclabel')!;
+    expect(label.getAttribute('type')).toBe('dynamic');
+    expect(one(label, 'label')).toBeNull();
+    expect(result.changes).toContainEqual({ code: 'security_label_runtime', model: 'selinux' });
+    expect(result.changes.map(describeRestoreChange)).toContain('Run-time security labels (selinux) dropped.');
   });
 });
 

@@ -163,7 +163,8 @@ describe('restoreVm on an in-memory host', () => {
         interfaces: [{ type: 'network', name: 'default', mac: '52:54:00:12:34:56' }],
         original: null,
       });
-      expect(plan.changes[0]).toBe('Named web-01-restored (was web-01).');
+      expect(plan.changes[0]).toEqual({ code: 'renamed', name: 'web-01-restored', was: 'web-01' });
+      expect(plan.changes.map((change) => change.code)).toContain('new_uuid');
       expect(host.writes).toEqual([]);
     });
   });

@@ -2,10 +2,12 @@
 // identity (a copy gets a new name, UUID and MAC addresses; "replace the original" keeps them), each restored disk
 // pointed at its new volume, networks the target lacks mapped as the user chose or disconnected, and the parts
 // bound to the old host (emulator path, firmware and UEFI variable store, security labels) fixed or dropped. Pure:
-// every fact about the target comes in as an argument; every change made is listed in words, and so is every
-// doubt the target's facts could not settle (a warning).
+// every fact about the target comes in as an argument; every change made is listed, as a code with its values
+// (restore-change.ts puts it in English, the renderer in the UI's language), and every doubt the target's facts
+// could not settle is a warning in words.
 import { randomBytes } from 'node:crypto';
 import { XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
+import type { RestoreChange } from '../../../../shared/model/restore.js';
 import type { HostBridge, HostCapabilities, HostNetwork, VolumeFormat, VolumeInfo } from '../driver.js';
 import { FILE_POOL_TYPES } from './host-xml.js';
 import { DomainXmlError, attr, child, children, parseXmlDocument, text } from './domain-xml.js';
@@ -55,8 +57,8 @@ export interface RestoreXmlInput {
 
 export interface RestoreXmlResult {
   xml: string;
-  /** What was changed, one sentence each. */
-  changes: string[];
+  /** What was changed, in order. */
+  changes: RestoreChange[];
   /** What may need a person's attention on the target, one sentence each. */
   warnings: string[];
 }
@@ -125,7 +127,8 @@ function ensureTextChild(parent: Element, name: string, value: string): void {
   parent.insertBefore(created, parent.firstChild);
 }
 
-function describeDiskSource(disk: Element): string {
+/** A disk's source as messages show it: a path, pool/volume or protocol:name; null when it has none. */
+function describeDiskSource(disk: Element): string | null {
   const source = child(disk, 'source');
   const file = attr(source, 'file') ?? attr(source, 'dev');
   if (file) return file;
@@ -133,13 +136,13 @@ function describeDiskSource(disk: Element): string {
   const volume = attr(source, 'volume');
   if (pool && volume) return `${pool}/${volume}`;
   const name = attr(source, 'name');
-  return name ? `${attr(source, 'protocol') ?? 'network'}:${name}` : 'no source';
+  return name ? `${attr(source, 'protocol') ?? 'network'}:${name}` : null;
 }
 
 export function adaptDomainXml(input: RestoreXmlInput): RestoreXmlResult {
   const root = parseXmlDocument(input.configXml, 'domain');
   const doc = docOf(root);
-  const changes: string[] = [];
+  const changes: RestoreChange[] = [];
   const warnings: string[] = [];
   const where = input.target.label;
   const copy = !input.replace;
@@ -150,11 +153,11 @@ export function adaptDomainXml(input: RestoreXmlInput): RestoreXmlResult {
   if (!oldName || !oldUuid) throw new DomainXmlError('Domain XML without a name or uuid');
   if (oldName !== input.name) {
     ensureTextChild(root, 'name', input.name);
-    changes.push(`Named ${input.name} (was ${oldName}).`);
+    changes.push({ code: 'renamed', name: input.name, was: oldName });
   }
   if (oldUuid !== input.uuid.toLowerCase()) {
     ensureTextChild(root, 'uuid', input.uuid.toLowerCase());
-    changes.push(`New UUID ${input.uuid.toLowerCase()}, so the copy and the original are two VMs.`);
+    changes.push({ code: 'new_uuid', uuid: input.uuid.toLowerCase() });
   }
   // The guest is being put back in time: Windows (AD domain controllers above all) must see a new generation ID.
   const genid = child(root, 'genid');
@@ -163,7 +166,7 @@ export function adaptDomainXml(input: RestoreXmlInput): RestoreXmlResult {
     const fresh = doc.createElement('genid');
     const uuidElement = child(root, 'uuid');
     root.insertBefore(fresh, uuidElement ? uuidElement.nextSibling : root.firstChild);
-    changes.push('VM generation ID renewed (the guest sees it was restored).');
+    changes.push({ code: 'genid_renewed' });
   }
   // SMBIOS may repeat the UUID; libvirt refuses a definition where the two differ.
   const sysinfo = child(root, 'sysinfo');
@@ -171,7 +174,7 @@ export function adaptDomainXml(input: RestoreXmlInput): RestoreXmlResult {
   for (const entry of system ? children(system, 'entry') : []) {
     if (attr(entry, 'name') === 'uuid' && text(entry)?.toLowerCase() !== input.uuid.toLowerCase()) {
       setText(entry, input.uuid.toLowerCase());
-      changes.push('SMBIOS system UUID set to the new UUID.');
+      changes.push({ code: 'smbios_uuid' });
     }
   }
 
@@ -198,10 +201,10 @@ export function adaptDomainXml(input: RestoreXmlInput): RestoreXmlResult {
     if (emulator && devices) {
       if (targetEmulator === null) {
         devices.removeChild(emulator);
-        changes.push(`Emulator path ${current ?? ''} dropped: ${where} chooses its own.`);
+        changes.push({ code: 'emulator_dropped', path: current, host: where });
       } else if (current !== targetEmulator) {
         setText(emulator, targetEmulator);
-        changes.push(`Emulator ${targetEmulator} (${where}'s), was ${current ?? 'unset'}.`);
+        changes.push({ code: 'emulator_changed', emulator: targetEmulator, host: where, was: current });
       }
     }
     if (machine && guest.machines.length > 0 && !guest.machines.includes(machine)) {
@@ -216,14 +219,14 @@ export function adaptDomainXml(input: RestoreXmlInput): RestoreXmlResult {
     const type = attr(label, 'type') ?? 'dynamic';
     if (model && !input.target.capabilities.securityModels.includes(model)) {
       root.removeChild(label);
-      changes.push(`Security label for ${model} dropped: ${where} does not use ${model}.`);
+      changes.push({ code: 'security_label_unused', model, host: where });
     } else if (copy && type === 'static') {
       root.removeChild(label);
-      changes.push(`Static security label${model ? ` (${model})` : ''} dropped: the copy must not share the original's label; ${where} gives it its own.`);
+      changes.push({ code: 'security_label_static', model: model || null, host: where });
     } else {
       // Labels libvirt assigned at run time (kept only in a live definition) belong to the old process.
       if (type === 'dynamic' && (removeAll(label, 'label') > 0 || removeAll(label, 'imagelabel') > 0)) {
-        changes.push(`Run-time security labels${model ? ` (${model})` : ''} dropped.`);
+        changes.push({ code: 'security_label_runtime', model: model || null });
       }
     }
   }
@@ -240,18 +243,18 @@ export function adaptDomainXml(input: RestoreXmlInput): RestoreXmlResult {
   return { xml: new XMLSerializer().serializeToString(root), changes, warnings };
 }
 
-function adaptFirmware(os: Element, input: RestoreXmlInput, changes: string[], warnings: string[]): void {
+function adaptFirmware(os: Element, input: RestoreXmlInput, changes: RestoreChange[], warnings: string[]): void {
   const where = input.target.label;
-  const autoselect = attr(os, 'firmware') !== null;
+  const firmware = attr(os, 'firmware');
   const loader = child(os, 'loader');
   const loaderPath = text(loader);
   if (loader && loaderPath) {
     const offered = input.target.firmwareImages;
     if (offered !== null && !offered.includes(loaderPath)) {
-      if (autoselect) {
+      if (firmware !== null) {
         // Firmware chosen by libvirt: let the target choose again among its own images.
         while (loader.firstChild) loader.removeChild(loader.firstChild);
-        changes.push(`Firmware ${loaderPath} dropped: ${where} picks its own ${attr(os, 'firmware')} firmware.`);
+        changes.push({ code: 'firmware_dropped', path: loaderPath, host: where, firmware });
       } else if (offered.length === 0) {
         warnings.push(`The VM boots ${loaderPath}, and ${where} lists no firmware images: check the file exists there.`);
       } else {
@@ -265,7 +268,7 @@ function adaptFirmware(os: Element, input: RestoreXmlInput, changes: string[], w
     // entries. Without a path libvirt makes one for the new name, from the template.
     const path = text(nvram) ?? attr(child(nvram, 'source'), 'file');
     while (nvram.firstChild) nvram.removeChild(nvram.firstChild);
-    if (path) changes.push(`UEFI variable store ${path} not shared with the original: ${where} creates one for ${input.name} from the firmware's template.`);
+    if (path) changes.push({ code: 'nvram_not_shared', path, host: where, name: input.name });
     warnings.push('UEFI variables (boot entries, Secure Boot keys) are not in backups: the restored VM starts from the firmware defaults.');
   }
 }
@@ -297,7 +300,7 @@ function diskSourceFor(disk: Element, restored: RestoredDisk): void {
   disk.insertBefore(source, driver.nextSibling);
 }
 
-function adaptDisks(devices: Element, input: RestoreXmlInput, changes: string[], warnings: string[]): void {
+function adaptDisks(devices: Element, input: RestoreXmlInput, changes: RestoreChange[], warnings: string[]): void {
   const where = input.target.label;
   const byTarget = new Map(input.disks.map((d) => [d.target, d]));
   const seen = new Set<string>();
@@ -309,7 +312,7 @@ function adaptDisks(devices: Element, input: RestoreXmlInput, changes: string[],
     if (restored) {
       seen.add(target);
       diskSourceFor(disk, restored);
-      changes.push(`Disk ${target}: ${restored.volume.pool}/${restored.volume.name} (${restored.format}), was ${before}.`);
+      changes.push({ code: 'disk_volume', target, pool: restored.volume.pool, volume: restored.volume.name, format: restored.format, was: before });
       continue;
     }
     const source = child(disk, 'source');
@@ -328,7 +331,7 @@ function adaptDisks(devices: Element, input: RestoreXmlInput, changes: string[],
       warnings.push(`Disk ${target} (${path}) was not backed up and is not on ${where}: left out of the VM.`);
     } else {
       const shared = child(disk, 'readonly') === null && input.replace === false;
-      warnings.push(`Disk ${target} (${before}) was not backed up and is kept as it was${shared ? ': the copy and the original now write to the same storage' : ''}.`);
+      warnings.push(`Disk ${target} (${before ?? 'no source'}) was not backed up and is kept as it was${shared ? ': the copy and the original now write to the same storage' : ''}.`);
     }
   }
   for (const restored of input.disks) {
@@ -336,7 +339,7 @@ function adaptDisks(devices: Element, input: RestoreXmlInput, changes: string[],
   }
 }
 
-function adaptInterfaces(devices: Element, input: RestoreXmlInput, changes: string[], warnings: string[]): void {
+function adaptInterfaces(devices: Element, input: RestoreXmlInput, changes: RestoreChange[], warnings: string[]): void {
   const where = input.target.label;
   const networks = new Map(input.target.networks.map((n) => [n.name, n]));
   const bridges = input.target.bridges === null ? null : new Set(input.target.bridges.map((b) => b.name));
@@ -354,18 +357,20 @@ function adaptInterfaces(devices: Element, input: RestoreXmlInput, changes: stri
     const type = attr(iface, 'type') ?? 'unknown';
     const source = child(iface, 'source');
     const mac = attr(child(iface, 'mac'), 'address');
-    const label = `Interface ${mac ?? type}`;
-    const from = type === 'network' ? attr(source, 'network') : type === 'bridge' ? attr(source, 'bridge') : null;
+    const nic = mac ?? type;
+    const label = `Interface ${nic}`;
+    const fromType = type === 'network' || type === 'bridge' ? type : null;
+    const from = fromType === null ? null : attr(source, fromType);
     if (type === 'direct') warnings.push(`${label} uses host device ${attr(source, 'dev') ?? '?'} directly: check ${where} has it.`);
     else if (type !== 'network' && type !== 'bridge' && type !== 'user') warnings.push(`${label} (type ${type}) is kept as it was: check it suits ${where}.`);
 
-    if (from !== null) {
+    if (fromType !== null && from !== null) {
       const mapped = Object.prototype.hasOwnProperty.call(input.networkMap, from);
       if (mapped) {
         const to = input.networkMap[from] ?? null;
         if (to === null) {
           devices.removeChild(iface);
-          changes.push(`${label} on ${type} ${from} left out, as chosen.`);
+          changes.push({ code: 'nic_left_out', nic, source: { type: fromType, name: from } });
           continue;
         }
         const toType = networks.has(to) ? 'network' : 'bridge';
@@ -381,7 +386,7 @@ function adaptInterfaces(devices: Element, input: RestoreXmlInput, changes: stri
           iface.insertBefore(fresh, macElement ? macElement.nextSibling : iface.firstChild);
           // A port group or virtual port profile belonged to the old network.
           removeAll(iface, 'virtualport');
-          changes.push(`${label} moved from ${type} ${from} to ${toType} ${to}.`);
+          changes.push({ code: 'nic_moved', nic, from: { type: fromType, name: from }, to: { type: toType, name: to } });
         }
       } else {
         const found = exists(type, from);
@@ -400,31 +405,31 @@ function adaptInterfaces(devices: Element, input: RestoreXmlInput, changes: stri
       if (macElement && mac) {
         const fresh = (input.newMac ?? (() => randomMac(randomBytes)))();
         macElement.setAttribute('address', fresh);
-        changes.push(`${label}: new MAC address ${fresh}, so the copy and the original can share a network.`);
+        changes.push({ code: 'nic_new_mac', nic, mac: fresh });
       }
       // A fixed tap device name would clash with the original's.
       const target = child(iface, 'target');
       const dev = attr(target, 'dev');
       if (target && dev) {
         iface.removeChild(target);
-        changes.push(`${label}: fixed host device name ${dev} dropped (the original uses it).`);
+        changes.push({ code: 'nic_device_dropped', nic, device: dev });
       }
     }
   }
 }
 
-function adaptOtherDevices(devices: Element, input: RestoreXmlInput, changes: string[], warnings: string[]): void {
+function adaptOtherDevices(devices: Element, input: RestoreXmlInput, changes: RestoreChange[], warnings: string[]): void {
   const where = input.target.label;
   for (const graphics of children(devices, 'graphics')) {
     const type = attr(graphics, 'type') ?? 'graphics';
-    if (!input.replace && attr(graphics, 'autoport') === 'no' && attr(graphics, 'port')) {
+    const port = attr(graphics, 'port');
+    if (!input.replace && attr(graphics, 'autoport') === 'no' && port) {
       // Two VMs cannot serve on one port.
-      const port = attr(graphics, 'port');
       graphics.setAttribute('autoport', 'yes');
       graphics.removeAttribute('port');
       graphics.removeAttribute('tlsPort');
       graphics.removeAttribute('websocket');
-      changes.push(`${type.toUpperCase()} display on a free port (the original uses ${port}).`);
+      changes.push({ code: 'display_port', display: type.toUpperCase(), port });
     }
     const addresses = [attr(graphics, 'listen'), ...children(graphics, 'listen').map((l) => attr(l, 'address'))].filter((a): a is string => a !== null);
     for (const address of new Set(addresses)) {

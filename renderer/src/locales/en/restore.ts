@@ -156,6 +156,40 @@ export const restore = {
     startingReason: 'The restore is being started.',
   },
 
+  /**
+   * Each change a restore makes to the VM's configuration (the engine's codes, shared/model/restore.ts), in the
+   * engine's own English words. A value the engine may not have (an emulator path, a label's model) is its own key.
+   */
+  change: {
+    renamed: 'Named {{name}} (was {{was}}).',
+    newUuid: 'New UUID {{uuid}}, so the copy and the original are two VMs.',
+    genidRenewed: 'VM generation ID renewed (the guest sees it was restored).',
+    smbiosUuid: 'SMBIOS system UUID set to the new UUID.',
+    emulatorDropped: 'Emulator path {{path}} dropped: {{host}} chooses its own.',
+    emulatorDroppedNoPath: 'Emulator path dropped: {{host}} chooses its own.',
+    emulatorChanged: "Emulator {{emulator}} ({{host}}'s), was {{was}}.",
+    emulatorSet: "Emulator {{emulator}} ({{host}}'s), was unset.",
+    securityLabelUnused: 'Security label for {{model}} dropped: {{host}} does not use {{model}}.',
+    securityLabelStatic: "Static security label ({{model}}) dropped: the copy must not share the original's label; {{host}} gives it its own.",
+    securityLabelStaticNoModel: "Static security label dropped: the copy must not share the original's label; {{host}} gives it its own.",
+    securityLabelRuntime: 'Run-time security labels ({{model}}) dropped.',
+    securityLabelRuntimeNoModel: 'Run-time security labels dropped.',
+    firmwareDropped: 'Firmware {{path}} dropped: {{host}} picks its own {{firmware}} firmware.',
+    nvramNotShared: "UEFI variable store {{path}} not shared with the original: {{host}} creates one for {{name}} from the firmware's template.",
+    diskVolume: 'Disk {{target}}: {{pool}}/{{volume}} ({{format}}), was {{was}}.',
+    diskVolumeNoSource: 'Disk {{target}}: {{pool}}/{{volume}} ({{format}}), was no source.',
+    nicLeftOut: 'Interface {{nic}} on {{source}} left out, as chosen.',
+    nicMoved: 'Interface {{nic}} moved from {{from}} to {{to}}.',
+    nicNewMac: 'Interface {{nic}}: new MAC address {{mac}}, so the copy and the original can share a network.',
+    nicDeviceDropped: 'Interface {{nic}}: fixed host device name {{device}} dropped (the original uses it).',
+    displayPort: '{{display}} display on a free port (the original uses {{port}}).',
+    /** What an interface was or is on, as `source`, `from` and `to` above. */
+    source: {
+      network: 'network {{name}}',
+      bridge: 'bridge {{name}}',
+    },
+  },
+
   progress: {
     heading: 'Restoring {{vm}} to {{host}}',
     queued: 'Waiting for its turn.',

@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../i18n/format.js';
 import { useStores } from '../../stores/index.js';
 import { chosenHost, chosenPoint } from '../../stores/restore-wizard-store.js';
+import { restoreChangeText } from './restore-change.js';
 import { StepError, StepSection, useEngineError } from './StepSection.js';
 
 function Plan(): ReactNode {
@@ -86,8 +87,8 @@ function Plan(): ReactNode {
           <h3 className="wizard-subheading">{t('restore:review.changes', { host: plan.host })}</h3>
           <ul className="plan-changes">
             {plan.changes.map((change, index) => (
-              <li key={`${index}:${change}`} className="selectable">
-                {change}
+              <li key={`${index}:${change.code}`} className="selectable">
+                {restoreChangeText(t, change)}
               </li>
             ))}
           </ul>
