@@ -506,6 +506,7 @@ describe('adaptDomainXml: a UEFI server with networks, a bridge and host-bound p
     const label = one(dom(result.xml), 'seclabel')!;
     expect(label.getAttribute('type')).toBe('dynamic');
     expect(one(label, 'label')).toBeNull();
+    expect(one(label, 'imagelabel')).toBeNull();
     expect(result.changes).toContainEqual({ code: 'security_label_runtime', model: 'selinux' });
     expect(result.changes.map(describeRestoreChange)).toContain('Run-time security labels (selinux) dropped.');
   });

@@ -224,8 +224,10 @@ export function adaptDomainXml(input: RestoreXmlInput): RestoreXmlResult {
       root.removeChild(label);
       changes.push({ code: 'security_label_static', model: model || null, host: where });
     } else {
-      // Labels libvirt assigned at run time (kept only in a live definition) belong to the old process.
-      if (type === 'dynamic' && (removeAll(label, 'label') > 0 || removeAll(label, 'imagelabel') > 0)) {
+      // Labels libvirt assigned at run time (kept only in a live definition), the process's and its images',
+      // belong to the old process.
+      const runTime = type === 'dynamic' ? removeAll(label, 'label') + removeAll(label, 'imagelabel') : 0;
+      if (runTime > 0) {
         changes.push({ code: 'security_label_runtime', model: model || null });
       }
     }
