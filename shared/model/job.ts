@@ -23,12 +23,35 @@ export type JobPhase = (typeof JOB_PHASES)[number];
 export const jobErrorSchema = z.object({ code: z.string(), message: z.string() });
 export type JobError = z.infer<typeof jobErrorSchema>;
 
+/**
+ * What a job is about, as data the renderer puts into words in the shown language (`title` is the engine's
+ * English for the same, for the CLI, logs and desktop notifications).
+ */
+export const jobSubjectSchema = z.discriminatedUnion('kind', [
+  /** A backup of every VM of a cluster. */
+  z.object({ kind: z.literal('cluster'), clusterName: z.string() }),
+  /** A backup of chosen VMs of a cluster, by name, in the job's item order. */
+  z.object({ kind: z.literal('vms'), clusterName: z.string(), vmNames: z.array(z.string()).min(1) }),
+  /** A restore of a point of `vmName` to `host`, as a VM named `asName`, or replacing the original (null). */
+  z.object({ kind: z.literal('restore'), vmName: z.string(), host: z.string(), asName: z.string().nullable() }),
+  z.object({ kind: z.literal('prune') }),
+  z.object({ kind: z.literal('verify') }),
+]);
+export type JobSubject = z.infer<typeof jobSubjectSchema>;
+
+/**
+ * Null for jobs stored before subjects existed (their stored snapshots have no `subject` at all, read as null):
+ * those are shown by their `title`.
+ */
+const storedSubjectSchema = jobSubjectSchema.nullable().default(null);
+
 export const jobSummarySchema = z.object({
   id: jobIdSchema,
   kind: z.enum(JOB_KINDS),
   state: z.enum(JOB_STATES),
-  /** What the job was about, for lists: a cluster name, a VM name. */
+  /** What the job was about, in English, for lists: a cluster name, a VM name. */
   title: z.string(),
+  subject: storedSubjectSchema,
   clusterId: clusterIdSchema.nullable(),
   trigger: z.enum(JOB_TRIGGERS),
   createdAt: z.string(),
@@ -98,6 +121,7 @@ export const jobProgressSchema = z.object({
   kind: z.enum(JOB_KINDS),
   state: z.enum(JOB_STATES),
   title: z.string(),
+  subject: storedSubjectSchema,
   clusterId: clusterIdSchema.nullable(),
   startedAt: z.string().nullable(),
   updatedAt: z.string(),

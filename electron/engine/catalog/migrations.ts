@@ -101,6 +101,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    summary: 'job subjects (what a job is about, for titles in the shown language)',
+    sql: `
+      -- JSON: the job's subject (jobSubjectSchema in shared/model/job.ts); NULL for jobs stored before it existed.
+      ALTER TABLE jobs ADD COLUMN subject TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

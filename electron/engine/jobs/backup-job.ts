@@ -71,6 +71,9 @@ export async function startBackupJob(deps: BackupJobDeps, request: BackupJobRequ
   return deps.runner.submit({
     kind: 'backup',
     title,
+    subject: request.vmUuids
+      ? { kind: 'vms', clusterName: inventory.clusterName, vmNames: items.map((item) => item.name) }
+      : { kind: 'cluster', clusterName: inventory.clusterName },
     clusterId: request.clusterId,
     trigger: request.trigger,
     items,

@@ -15,6 +15,7 @@ import {
   type JobPhase,
   type JobProgress,
   type JobState,
+  type JobSubject,
   type JobSummary,
 } from '../../../shared/model/job.js';
 import type { RestoreItemResult } from '../../../shared/model/restore.js';
@@ -68,7 +69,9 @@ export interface JobContext {
 
 export interface JobDefinition {
   kind: JobKind;
+  /** What the job is about, in English (CLI, logs, notifications); `subject` says the same as data. */
   title: string;
+  subject: JobSubject;
   clusterId: string | null;
   trigger: JobSummary['trigger'];
   items: JobItemSpec[];
@@ -508,6 +511,7 @@ export class JobRunner {
       kind: job.definition.kind,
       state: job.state,
       title: job.definition.title,
+      subject: job.definition.subject,
       clusterId: job.definition.clusterId,
       startedAt: job.startedAt,
       updatedAt: finishedAt ?? this.#deps.clock.now().toISOString(),

@@ -1,11 +1,15 @@
 // Jobs in the catalog: one row per job with its last progress snapshot (per VM and per disk results), and its
 // log lines. Written when a job is created, when it starts, as items end, and when it ends; a job the catalog
 // still shows as queued or running when the engine starts was cut short by a crash or a kill, and says so.
+// A job's subject has its own column (the list reads no snapshots); the column is what a read trusts, for the
+// summary and the snapshot alike.
 import {
   jobProgressSchema,
+  jobSubjectSchema,
   type JobDetail,
   type JobLogLine,
   type JobProgress,
+  type JobSubject,
   type JobSummary,
 } from '../../../shared/model/job.js';
 import { IpcError } from '../../../shared/ipc/errors.js';
@@ -16,6 +20,8 @@ interface JobRow {
   kind: JobSummary['kind'];
   state: JobSummary['state'];
   title: string;
+  /** JSON of a JobSubject, or null for a job stored before subjects existed. */
+  subject: string | null;
   clusterId: string | null;
   trigger: JobSummary['trigger'];
   createdAt: string;
@@ -28,13 +34,29 @@ interface JobRow {
   progress: string | null;
 }
 
-const SELECT_JOB = `SELECT id, kind, state, title, cluster_id AS clusterId, trigger, created_at AS createdAt,
+const SELECT_JOB = `SELECT id, kind, state, title, subject, cluster_id AS clusterId, trigger, created_at AS createdAt,
   started_at AS startedAt, finished_at AS finishedAt, item_count AS itemCount, items_succeeded AS itemsSucceeded,
   items_failed AS itemsFailed, bytes_done AS bytesDone, progress FROM jobs`;
 
+/** JSON text as a value, or undefined when it is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A stored subject, or null when there is none or it is not one this version can read (the title is shown). */
+function subjectOf(row: JobRow): JobSubject | null {
+  if (row.subject === null) return null;
+  const parsed = jobSubjectSchema.safeParse(parseJson(row.subject));
+  return parsed.success ? parsed.data : null;
+}
+
 function summaryOf(row: JobRow): JobSummary {
   const { progress: _progress, ...summary } = row;
-  return summary;
+  return { ...summary, subject: subjectOf(row) };
 }
 
 export function summarizeProgress(progress: JobProgress, createdAt: string, trigger: JobSummary['trigger'], finishedAt: string | null): JobSummary {
@@ -43,6 +65,7 @@ export function summarizeProgress(progress: JobProgress, createdAt: string, trig
     kind: progress.kind,
     state: progress.state,
     title: progress.title,
+    subject: progress.subject,
     clusterId: progress.clusterId,
     trigger,
     createdAt,
@@ -66,16 +89,16 @@ export class JobStore {
   save(summary: JobSummary, progress: JobProgress): void {
     this.#catalog.db
       .prepare(
-        `INSERT INTO jobs (id, kind, state, title, cluster_id, trigger, created_at, started_at, finished_at,
+        `INSERT INTO jobs (id, kind, state, title, subject, cluster_id, trigger, created_at, started_at, finished_at,
                            item_count, items_succeeded, items_failed, bytes_done, progress)
-         VALUES (@id, @kind, @state, @title, @clusterId, @trigger, @createdAt, @startedAt, @finishedAt,
+         VALUES (@id, @kind, @state, @title, @subject, @clusterId, @trigger, @createdAt, @startedAt, @finishedAt,
                  @itemCount, @itemsSucceeded, @itemsFailed, @bytesDone, @progress)
          ON CONFLICT(id) DO UPDATE SET state = excluded.state, started_at = excluded.started_at,
            finished_at = excluded.finished_at, item_count = excluded.item_count,
            items_succeeded = excluded.items_succeeded, items_failed = excluded.items_failed,
            bytes_done = excluded.bytes_done, progress = excluded.progress`,
       )
-      .run({ ...summary, progress: JSON.stringify(progress) });
+      .run({ ...summary, subject: summary.subject === null ? null : JSON.stringify(summary.subject), progress: JSON.stringify(progress) });
   }
 
   appendLog(jobId: string, line: JobLogLine): void {
@@ -94,7 +117,10 @@ export class JobStore {
     const log = this.#catalog.db
       .prepare('SELECT seq, at, level, message, item_key AS itemKey FROM job_log WHERE job_id = ? ORDER BY seq')
       .all(id) as JobLogLine[];
-    const parsed = row.progress ? jobProgressSchema.safeParse(JSON.parse(row.progress)) : null;
+    const summary = summaryOf(row);
+    const stored = row.progress === null ? undefined : parseJson(row.progress);
+    // The snapshot's subject is the column's: a snapshot stored before subjects existed has none.
+    const parsed = typeof stored === 'object' && stored !== null ? jobProgressSchema.safeParse({ ...stored, subject: summary.subject }) : null;
     const progress: JobProgress = parsed?.success
       ? parsed.data
       : {
@@ -103,6 +129,7 @@ export class JobStore {
           kind: row.kind,
           state: row.state,
           title: row.title,
+          subject: summary.subject,
           clusterId: row.clusterId,
           startedAt: row.startedAt,
           updatedAt: row.finishedAt ?? row.createdAt,
@@ -115,7 +142,7 @@ export class JobStore {
           items: [],
           error: null,
         };
-    return { summary: summaryOf(row), progress, log };
+    return { summary, progress, log };
   }
 
   /**

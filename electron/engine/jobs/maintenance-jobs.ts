@@ -87,6 +87,7 @@ export function startPruneJob(deps: MaintenanceDeps): { jobId: string; finished:
   return deps.runner.submit({
     kind: 'prune',
     title: 'Prune and free space',
+    subject: { kind: 'prune' },
     clusterId: null,
     trigger: 'user',
     items: [],
@@ -101,6 +102,7 @@ export function startVerifyJob(deps: MaintenanceDeps): { jobId: string; finished
   return deps.runner.submit({
     kind: 'verify',
     title: 'Verify repository',
+    subject: { kind: 'verify' },
     clusterId: null,
     trigger: 'user',
     items: [],

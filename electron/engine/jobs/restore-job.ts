@@ -118,6 +118,7 @@ export async function startRestoreJob(deps: RestoreJobDeps, options: RestoreOpti
   return deps.runner.submit({
     kind: 'restore',
     title: `${point.vm.name} to ${plan.host}${plan.replace ? ' (replacing the original)' : ` as ${plan.name}`}`,
+    subject: { kind: 'restore', vmName: point.vm.name, host: plan.host, asName: plan.replace ? null : plan.name },
     clusterId,
     trigger: 'user',
     items: [{ key: point.id, vm: { clusterId: point.vm.clusterId, vmUuid: point.vm.vmUuid }, name: plan.name, estimatedBytes: plan.requiredBytes }],

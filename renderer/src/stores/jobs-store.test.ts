@@ -104,7 +104,7 @@ describe('cancelling a job', () => {
     await store.getState().load();
 
     store.getState().askCancel(backupJob.id, backupJob.title);
-    expect(store.getState().cancellation).toEqual({ jobId: backupJob.id, title: 'Office rack', sending: false, error: null });
+    expect(store.getState().cancellation).toEqual({ jobId: backupJob.id, title: 'Cluster Office rack', sending: false, error: null });
     expect(client.callsTo('jobs.cancel')).toHaveLength(0);
 
     const confirming = store.getState().confirmCancel();

@@ -7,6 +7,7 @@ const base: JobSummary = {
   kind: 'backup',
   state: 'partial',
   title: 'Cluster lab',
+  subject: { kind: 'cluster', clusterName: 'lab' },
   clusterId: null,
   trigger: 'schedule',
   createdAt: '2026-11-25T10:00:00.000Z',
@@ -23,7 +24,7 @@ describe('describeJobEnd', () => {
     expect(describeJobEnd(base)).toEqual({ title: 'Backup partly failed: Cluster lab', body: '6 of 7 VMs done, 1 failed. Open Lifeboat for the details.' });
   });
   it('has no VM count for jobs without items', () => {
-    expect(describeJobEnd({ ...base, kind: 'verify', state: 'succeeded', title: 'Verify repository', itemCount: 0, itemsSucceeded: 0, itemsFailed: 0 })).toEqual({
+    expect(describeJobEnd({ ...base, kind: 'verify', state: 'succeeded', title: 'Verify repository', subject: { kind: 'verify' }, itemCount: 0, itemsSucceeded: 0, itemsFailed: 0 })).toEqual({
       title: 'Verify succeeded: Verify repository',
       body: 'Open Lifeboat for the details.',
     });

@@ -2,7 +2,7 @@
 // promise (pure logic: the real backups are exercised against the lab in test/integration/jobs).
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { JobProgress, JobSummary } from '../../../shared/model/job.js';
+import type { JobProgress, JobSubject, JobSummary } from '../../../shared/model/job.js';
 import type { Concurrency } from '../../../shared/model/settings.js';
 import { openCatalog, type Catalog } from '../../../electron/engine/catalog/catalog.js';
 import { systemClock } from '../../../electron/engine/clock.js';
@@ -13,6 +13,8 @@ import { makeTempDir } from '../../support/temp.js';
 
 const CLUSTER = '00000000-0000-4000-8000-000000000001';
 const uuid = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+/** What the backups of these tests are about (the runner carries it, whatever it says). */
+const BACKUP_SUBJECT = { kind: 'cluster', clusterName: 'lab' } as const;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function items(count: number): JobItemSpec[] {
@@ -60,6 +62,7 @@ describe('JobRunner', () => {
     const { finished } = runner.submit({
       kind: 'backup',
       title: 'nine VMs',
+      subject: BACKUP_SUBJECT,
       clusterId: CLUSTER,
       trigger: 'user',
       items: items(9),
@@ -93,8 +96,8 @@ describe('JobRunner', () => {
       running -= 1;
     };
     const all = items(8);
-    const a = runner.submit({ kind: 'backup', title: 'a', clusterId: CLUSTER, trigger: 'user', items: all.slice(0, 4), hostOf: (i) => ({ id: i.key, label: i.name }), runItem: work });
-    const b = runner.submit({ kind: 'backup', title: 'b', clusterId: CLUSTER, trigger: 'user', items: all.slice(4), hostOf: (i) => ({ id: i.key, label: i.name }), runItem: work });
+    const a = runner.submit({ kind: 'backup', title: 'a', subject: BACKUP_SUBJECT, clusterId: CLUSTER, trigger: 'user', items: all.slice(0, 4), hostOf: (i) => ({ id: i.key, label: i.name }), runItem: work });
+    const b = runner.submit({ kind: 'backup', title: 'b', subject: BACKUP_SUBJECT, clusterId: CLUSTER, trigger: 'user', items: all.slice(4), hostOf: (i) => ({ id: i.key, label: i.name }), runItem: work });
     await Promise.all([a.finished, b.finished]);
     expect(maxRunning).toBe(2);
   });
@@ -103,6 +106,7 @@ describe('JobRunner', () => {
     const partial = runner.submit({
       kind: 'backup',
       title: 'partial',
+      subject: BACKUP_SUBJECT,
       clusterId: CLUSTER,
       trigger: 'user',
       items: items(3),
@@ -122,6 +126,7 @@ describe('JobRunner', () => {
     const failedAll = runner.submit({
       kind: 'backup',
       title: 'all fail',
+      subject: BACKUP_SUBJECT,
       clusterId: CLUSTER,
       trigger: 'user',
       items: items(2),
@@ -140,6 +145,7 @@ describe('JobRunner', () => {
     const { jobId, finished } = runner.submit({
       kind: 'backup',
       title: 'to cancel',
+      subject: BACKUP_SUBJECT,
       clusterId: CLUSTER,
       trigger: 'user',
       items: items(3),
@@ -166,6 +172,7 @@ describe('JobRunner', () => {
     const summary = await runner.submit({
       kind: 'backup',
       title: 'skip',
+      subject: BACKUP_SUBJECT,
       clusterId: CLUSTER,
       trigger: 'user',
       items: list,
@@ -179,7 +186,7 @@ describe('JobRunner', () => {
   it('reports busy VMs while their items are queued or running', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const job = runner.submit({ kind: 'backup', title: 'busy', clusterId: CLUSTER, trigger: 'user', items: items(1), runItem: () => gate });
+    const job = runner.submit({ kind: 'backup', title: 'busy', subject: BACKUP_SUBJECT, clusterId: CLUSTER, trigger: 'user', items: items(1), runItem: () => gate });
     expect(runner.busyVmKeys()).toEqual(new Set([`${CLUSTER}/${uuid(100)}`]));
     release();
     await job.finished;
@@ -192,6 +199,7 @@ describe('JobRunner', () => {
     const { jobId, finished } = runner.submit({
       kind: 'backup',
       title: 'chatty',
+      subject: BACKUP_SUBJECT,
       clusterId: CLUSTER,
       trigger: 'user',
       items: items(1),
@@ -219,12 +227,32 @@ describe('JobRunner', () => {
     expect(done).toEqual([...done].sort((a, b) => a - b));
   });
 
+  it("carries the job's subject into every snapshot and summary, and into the catalog", async () => {
+    const subject: JobSubject = { kind: 'vms', clusterName: 'lab', vmNames: ['vm0', 'vm1'] };
+    const { jobId, finished } = runner.submit({ kind: 'backup', title: '2 VMs of lab', subject, clusterId: CLUSTER, trigger: 'user', items: items(2), runItem: () => sleep(5) });
+    const [active] = runner.active();
+    expect(active).toMatchObject({ jobId, title: '2 VMs of lab', subject });
+    const summary = await finished;
+    expect(summary).toMatchObject({ title: '2 VMs of lab', subject, state: 'succeeded' });
+    const snapshots = events.filter((p) => p.jobId === jobId);
+    const summaries = changes.filter((c) => c.id === jobId);
+    // Queued, running, each item's start and end, the end.
+    expect(snapshots.length).toBeGreaterThan(4);
+    expect(summaries.length).toBeGreaterThan(2);
+    for (const snapshot of [...snapshots, ...summaries]) expect(snapshot.subject).toEqual(subject);
+    const stored = store.get(jobId);
+    expect(stored.summary).toEqual(summary);
+    expect(stored.progress).toEqual(snapshots.at(-1));
+    expect(store.list(10).find((job) => job.id === jobId)).toEqual(summary);
+  });
+
   it('gives the current snapshot of an active job to a new subscriber', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const { jobId, finished } = runner.submit({
       kind: 'backup',
       title: 'slow',
+      subject: BACKUP_SUBJECT,
       clusterId: CLUSTER,
       trigger: 'user',
       items: items(1),
@@ -244,7 +272,7 @@ describe('JobRunner', () => {
   });
 
   it('marks jobs a killed engine left queued or running as failed, saying why', () => {
-    const job = runner.submit({ kind: 'backup', title: 'left running', clusterId: CLUSTER, trigger: 'user', items: items(1), runItem: () => new Promise(() => undefined) });
+    const job = runner.submit({ kind: 'backup', title: 'left running', subject: BACKUP_SUBJECT, clusterId: CLUSTER, trigger: 'user', items: items(1), runItem: () => new Promise(() => undefined) });
     // A new store on the same catalog plays the next start of the engine.
     const ids = new JobStore(catalog).failInterrupted(new Date().toISOString(), 'Lifeboat stopped while this job ran');
     expect(ids).toEqual([job.jobId]);
@@ -260,6 +288,7 @@ describe('JobRunner', () => {
     const summary = await runner.submit({
       kind: 'verify',
       title: 'verify',
+      subject: { kind: 'verify' },
       clusterId: null,
       trigger: 'user',
       items: [],
@@ -283,6 +312,7 @@ describe('JobRunner', () => {
     const { finished } = runner.submit({
       kind: 'backup',
       title: 'estimates',
+      subject: BACKUP_SUBJECT,
       clusterId: CLUSTER,
       trigger: 'user',
       items: list,

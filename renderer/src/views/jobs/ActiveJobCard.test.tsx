@@ -16,7 +16,7 @@ describe('ActiveJobCard', () => {
   it('shows the overall progress as a progressbar with bytes, speed, time left and the chart', () => {
     const progress = progressOf(10, { bytesDone: 0.5 * GiB, bytesTotal: 2 * GiB, throughputBps: 100 * 1024 ** 2, etaSeconds: 95 });
     const html = renderWithStores(storesForTest(), <ActiveJobCard progress={progress} isOpen={false} />);
-    expect(html).toContain('aria-label="Progress of Office rack"');
+    expect(html).toContain('aria-label="Progress of Cluster Office rack"');
     expect(html).toContain('aria-valuenow="25"');
     expect(html).toContain('aria-valuetext="25%: 512 MiB of 2 GiB"');
     expect(html).toContain('512 MiB of 2 GiB (25%)');
@@ -24,7 +24,7 @@ describe('ActiveJobCard', () => {
     expect(html).toContain('About 2 min');
     expect(html).toContain('Speed over the last 3 s');
     expect(html).toContain(`href="#/jobs/${backupJob.id}"`);
-    expect(html).toContain('aria-label="Cancel job: Office rack"');
+    expect(html).toContain('aria-label="Cancel job: Cluster Office rack"');
   });
 
   it('says what the job does as a whole, in words of its own, while it runs', () => {

@@ -13,6 +13,7 @@ const restoreJob: JobSummary = {
   kind: 'restore',
   state: 'succeeded',
   title: 'web to kvm2 as web-restored',
+  subject: { kind: 'restore', vmName: 'web', host: 'kvm2', asName: 'web-restored' },
   finishedAt: '2025-05-01T10:05:00.000Z',
   itemCount: 1,
   itemsSucceeded: 1,
