@@ -223,14 +223,16 @@ describe('backups in Chromium against the lab', () => {
     await nav().getByRole('link', { name: 'Jobs' }).click();
     await page.getByRole('heading', { level: 1, name: 'Jobs' }).waitFor();
     const history = page.getByRole('table', { name: 'Jobs, newest first' });
-    const title = '2 VMs of lab';
+    // The chosen VMs by name, in the job's order (by name).
+    const title = `${[first.name, second.name].sort((a, b) => a.localeCompare(b)).join(' and ')} (lab)`;
     const row = history.getByRole('row').filter({ hasText: title });
     await row.waitFor();
     expect((await row.textContent()) ?? '').toContain('Succeeded');
     expect((await row.textContent()) ?? '').toContain('2 of 2');
     const clusterRow = history.getByRole('row').filter({ hasText: 'Cluster lab' });
     expect((await clusterRow.textContent()) ?? '').toContain(`${lab.vms.length} of ${lab.vms.length}`);
-    const details = row.getByRole('link', { name: new RegExp(`^Details of ${title}`) });
+    // Its name is "Details of <title>, <when>" (a string name matches a part of the name).
+    const details = row.getByRole('link', { name: `Details of ${title}, ` });
     expect(await details.getAttribute('href')).toBe(jobHref);
     await details.click();
 

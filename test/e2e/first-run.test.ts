@@ -309,8 +309,8 @@ describe('first run in Chromium against the lab, in English and in Japanese', ()
       expect(await jobLink.getAttribute('href')).toMatch(/^#\/jobs\/[0-9a-f-]{36}$/);
       await jobLink.click();
       await page.getByRole('heading', { level: 1, name: t('common:views.jobs') }).waitFor();
-      // Job titles are the engine's words (not translated).
-      const jobTitle = `Cluster ${CLUSTER}`;
+      // The job's title in the shown language, put together from its subject.
+      const jobTitle = t('jobs:titles.cluster', { cluster: CLUSTER });
       const finalStates = ['succeeded', 'partial', 'failed', 'cancelled'].map((state) => t(`jobs:states.${state}`));
       const panel = page.getByRole('region', { name: t('jobs:detail.heading', { title: jobTitle }), exact: true });
       const badge = panel.locator('.job-detail-facts .job-state');

@@ -23,6 +23,23 @@ export const jobs = {
   noItems: '—',
   itemsOutcome: '{{succeeded, number}} of {{total, number}}',
   itemsOutcomeFailed: '{{succeeded, number}} of {{total, number}}, {{failed, number}} failed',
+  /**
+   * A job's title, from what the engine says it is about (its subject). The engine's own English title, for the
+   * CLI and notifications, is worded alike (it counts chosen VMs instead of naming them); a job stored before
+   * subjects existed shows that one.
+   */
+  titles: {
+    /** A backup of every VM of a cluster. */
+    cluster: 'Cluster {{cluster}}',
+    /** A backup of chosen VMs: `vms` is their names as a list (`web, db, and 2 more`). */
+    vms: '{{vms}} ({{cluster}})',
+    /** The last entry of a long list of VM names, for those not named. */
+    moreVms: '{{more, number}} more',
+    restoreAsCopy: '{{vm}} to {{host}} as {{name}}',
+    restoreReplacing: '{{vm}} to {{host}} (replacing the original)',
+    prune: 'Prune and free space',
+    verify: 'Verify repository',
+  },
   details: 'Details',
   detailsLabel: 'Details of {{title}}, {{when}}',
   triggers: {

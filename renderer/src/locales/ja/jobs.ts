@@ -24,6 +24,15 @@ export const jobs = {
   noItems: '—',
   itemsOutcome: '{{total, number}} 台中 {{succeeded, number}} 台',
   itemsOutcomeFailed: '{{total, number}} 台中 {{succeeded, number}} 台、失敗 {{failed, number}} 台',
+  titles: {
+    cluster: 'クラスター「{{cluster}}」のバックアップ',
+    vms: '{{vms}} のバックアップ（クラスター「{{cluster}}」）',
+    moreVms: 'ほか {{more, number}} 台',
+    restoreAsCopy: '{{vm}} を {{host}} に復元（新しい名前: {{name}}）',
+    restoreReplacing: '{{vm}} を {{host}} に復元（元の VM を置き換え）',
+    prune: '復元ポイントの整理と領域の解放',
+    verify: 'リポジトリの検証',
+  },
   details: '詳細',
   detailsLabel: '{{title}}（{{when}}）の詳細',
   triggers: {

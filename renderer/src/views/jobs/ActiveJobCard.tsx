@@ -11,8 +11,9 @@ import { hashFor, jobRoute } from '../../stores/navigation-store.js';
 import { JobItemsTable } from './JobItemsTable.js';
 import { JobProgressSummary } from './JobProgressSummary.js';
 import { JobStateBadge } from './JobStateBadge.js';
+import { useJobTitle } from './job-title.js';
 
-function CancelJobButton(props: { progress: JobProgress }): ReactNode {
+function CancelJobButton(props: { progress: JobProgress; title: string }): ReactNode {
   const { t } = useTranslation(['jobs']);
   const { jobs } = useStores();
   const requested = useStore(jobs, (state) => state.cancelRequested.includes(props.progress.jobId));
@@ -23,11 +24,11 @@ function CancelJobButton(props: { progress: JobProgress }): ReactNode {
       <button
         type="button"
         className="button button-danger"
-        aria-label={requested ? undefined : t('jobs:cancel.buttonLabel', { title: props.progress.title })}
+        aria-label={requested ? undefined : t('jobs:cancel.buttonLabel', { title: props.title })}
         aria-disabled={requested}
         aria-describedby={requested ? reasonId : undefined}
         onClick={() => {
-          if (!requested) askCancel(props.progress.jobId, props.progress.title);
+          if (!requested) askCancel(props.progress.jobId, props.title);
         }}
       >
         {requested ? t('jobs:cancel.requested') : t('jobs:cancel.button')}
@@ -45,6 +46,7 @@ export function ActiveJobCard(props: { progress: JobProgress; isOpen: boolean })
   const { t } = useTranslation(['jobs']);
   const f = useFormat();
   const { progress } = props;
+  const title = useJobTitle()(progress);
   const headingId = useId();
   // What the job does beyond its VMs (a backup's retention at its end; verify; prune), while it runs.
   const phase = progress.state === 'running' ? progress.phase : null;
@@ -52,7 +54,7 @@ export function ActiveJobCard(props: { progress: JobProgress; isOpen: boolean })
     <article className={props.isOpen ? 'job-card panel job-card-open' : 'job-card panel'} aria-labelledby={headingId}>
       <header className="job-card-header">
         <div>
-          <h3 id={headingId}>{progress.title}</h3>
+          <h3 id={headingId}>{title}</h3>
           <p className="job-card-kind">
             <span>{t(`jobs:kinds.${progress.kind}`)}</span>
             <JobStateBadge state={progress.state} />
@@ -64,11 +66,11 @@ export function ActiveJobCard(props: { progress: JobProgress; isOpen: boolean })
             className="button"
             href={hashFor(jobRoute(progress.jobId))}
             aria-current={props.isOpen ? 'true' : undefined}
-            aria-label={t('jobs:detailsLabel', { title: progress.title, when: f.dateTime(progress.startedAt ?? progress.updatedAt) })}
+            aria-label={t('jobs:detailsLabel', { title, when: f.dateTime(progress.startedAt ?? progress.updatedAt) })}
           >
             {t('jobs:details')}
           </a>
-          <CancelJobButton progress={progress} />
+          <CancelJobButton progress={progress} title={title} />
         </div>
       </header>
       <JobProgressSummary progress={progress} />

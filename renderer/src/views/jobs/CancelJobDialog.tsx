@@ -6,11 +6,16 @@ import { Modal } from '../../components/Modal.js';
 import { ErrorNotice } from '../../components/Notices.js';
 import { useTranslation } from 'react-i18next';
 import { useStores } from '../../stores/index.js';
+import { useJobTitle } from './job-title.js';
 
 export function CancelJobDialog(): ReactNode {
   const { t } = useTranslation(['jobs']);
-  const { jobs, status } = useStores();
+  const { jobs, jobProgress, status } = useStores();
   const cancellation = useStore(jobs, (state) => state.cancellation);
+  // The job's live snapshot names it in the language shown now; the title the card passed is what it said then.
+  const live = useStore(jobProgress, (state) => (cancellation ? state.byJob[cancellation.jobId] : undefined));
+  const jobTitle = useJobTitle();
+  const title = live ? jobTitle(live) : (cancellation?.title ?? '');
   const dismissCancel = useStore(jobs, (state) => state.dismissCancel);
   const confirmCancel = useStore(jobs, (state) => state.confirmCancel);
   const announce = useStore(status, (state) => state.announce);
@@ -18,15 +23,14 @@ export function CancelJobDialog(): ReactNode {
   const bodyId = useId();
 
   const onConfirm = async (): Promise<void> => {
-    const title = cancellation?.title;
-    if (await confirmCancel()) announce(t('jobs:cancel.sent', { title: title ?? '' }));
+    if (await confirmCancel()) announce(t('jobs:cancel.sent', { title }));
   };
 
   return (
     <Modal open={cancellation !== null} onDismiss={dismissCancel} labelledBy={titleId} describedBy={bodyId} className="modal-narrow">
       {cancellation ? (
         <div className="modal-body">
-          <h2 id={titleId}>{t('jobs:cancel.title', { title: cancellation.title })}</h2>
+          <h2 id={titleId}>{t('jobs:cancel.title', { title })}</h2>
           <div id={bodyId}>
             <p>{t('jobs:cancel.body')}</p>
             <p>{t('jobs:cancel.kept')}</p>

@@ -15,6 +15,7 @@ import { itemsOutcomeText, JOB_LINK_ATTRIBUTE } from './JobHistory.js';
 import { hasItems, JobItemsTable } from './JobItemsTable.js';
 import { JobLog } from './JobLog.js';
 import { JobStateBadge } from './JobStateBadge.js';
+import { useJobTitle } from './job-title.js';
 
 function JobFacts(props: { summary: JobSummary; progress: JobProgress }): ReactNode {
   const { t } = useTranslation(['jobs']);
@@ -71,6 +72,7 @@ export function JobDetailPanel(props: { jobId: string; focusOnOpen: boolean; onC
   const watchError = useStore(jobDetail, (state) => state.watchError);
   const reload = useStore(jobDetail, (state) => state.reload);
   const live = useStore(jobProgress, (state) => state.byJob[props.jobId]);
+  const jobTitle = useJobTitle();
   const headingId = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
   const { focusOnOpen, jobId } = props;
@@ -80,7 +82,7 @@ export function JobDetailPanel(props: { jobId: string; focusOnOpen: boolean; onC
   }, [focusOnOpen, jobId]);
 
   const progress = currentProgress(detail, live);
-  const title = detail?.summary.title ?? live?.title ?? null;
+  const title = detail ? jobTitle(detail.summary) : live ? jobTitle(live) : null;
   // The job's card under "Running now" shows its live progress and VMs; the panel does not repeat them.
   const shownAbove = live !== undefined && !isFinalState(live.state);
 
@@ -118,7 +120,7 @@ export function JobDetailPanel(props: { jobId: string; focusOnOpen: boolean; onC
           </button>
         </div>
         {watchError ? <p className="muted">{t('jobs:detail.watchFailed')}</p> : null}
-        <JobLog title={detail.summary.title} lines={detail.log} />
+        <JobLog title={jobTitle(detail.summary)} lines={detail.log} />
       </>
     );
   }

@@ -6,6 +6,7 @@ import type { JobSummary } from '../../../../shared/model/job.js';
 import { useFormat } from '../../i18n/format.js';
 import { hashFor, jobRoute } from '../../stores/navigation-store.js';
 import { JobStateBadge } from './JobStateBadge.js';
+import { useJobTitle } from './job-title.js';
 
 /** The attribute that marks a job's details link, so focus can go back to it when the details close. */
 export const JOB_LINK_ATTRIBUTE = 'data-job-link';
@@ -20,6 +21,7 @@ export function itemsOutcomeText(t: TFunction<['jobs']>, job: Pick<JobSummary, '
 export function JobHistory(props: { jobs: readonly JobSummary[]; openJobId: string | null; busy: boolean }): ReactNode {
   const { t } = useTranslation(['jobs']);
   const f = useFormat();
+  const jobTitle = useJobTitle();
   return (
     <div className="table-scroll" tabIndex={0} role="group" aria-label={t('jobs:tableCaption')}>
       <table className="data-table compact job-history" aria-busy={props.busy}>
@@ -45,10 +47,11 @@ export function JobHistory(props: { jobs: readonly JobSummary[]; openJobId: stri
         <tbody>
           {props.jobs.map((job) => {
             const open = job.id === props.openJobId;
+            const title = jobTitle(job);
             return (
               <tr key={job.id} className={open ? 'is-open' : undefined}>
                 <th scope="row">
-                  {job.title}
+                  {title}
                   {job.trigger === 'schedule' ? <span className="job-trigger muted">{t('jobs:triggers.schedule')}</span> : null}
                 </th>
                 <td>{t(`jobs:kinds.${job.kind}`)}</td>
@@ -64,7 +67,7 @@ export function JobHistory(props: { jobs: readonly JobSummary[]; openJobId: stri
                     className="button button-small"
                     href={hashFor(jobRoute(job.id))}
                     aria-current={open ? 'true' : undefined}
-                    aria-label={t('jobs:detailsLabel', { title: job.title, when: f.dateTime(job.createdAt) })}
+                    aria-label={t('jobs:detailsLabel', { title, when: f.dateTime(job.createdAt) })}
                     {...{ [JOB_LINK_ATTRIBUTE]: job.id }}
                   >
                     {t('jobs:details')}

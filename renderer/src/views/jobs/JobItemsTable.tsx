@@ -13,6 +13,7 @@ import { isKeyOf } from '../../i18n/index.js';
 import { en } from '../../locales/index.js';
 import { JobProgressBar, workStatusOf } from './JobProgressBar.js';
 import { JobItemStateBadge } from './JobStateBadge.js';
+import { useJobTitle } from './job-title.js';
 
 function ItemProgress(props: { item: JobItem }): ReactNode {
   const { t } = useTranslation(['jobs']);
@@ -149,11 +150,12 @@ export function hasItems(progress: JobProgress): boolean {
 
 export function JobItemsTable(props: { progress: JobProgress }): ReactNode {
   const { t } = useTranslation(['jobs']);
+  const title = useJobTitle()(props.progress);
   if (props.progress.items.length === 0) return hasItems(props.progress) ? <p className="muted">{t('jobs:items.none')}</p> : null;
   return (
-    <div className="table-scroll" tabIndex={0} role="group" aria-label={t('jobs:items.caption', { title: props.progress.title })}>
+    <div className="table-scroll" tabIndex={0} role="group" aria-label={t('jobs:items.caption', { title })}>
       <table className="data-table compact job-items">
-        <caption className="visually-hidden">{t('jobs:items.caption', { title: props.progress.title })}</caption>
+        <caption className="visually-hidden">{t('jobs:items.caption', { title })}</caption>
         <thead>
           <tr>
             <th scope="col">{t('jobs:items.columnVm')}</th>

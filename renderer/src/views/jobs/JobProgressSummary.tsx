@@ -8,18 +8,20 @@ import { JobErrorNotice } from './JobErrorNotice.js';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../i18n/format.js';
 import { JobProgressBar, workStatusOf } from './JobProgressBar.js';
+import { useJobTitle } from './job-title.js';
 
 export function JobProgressSummary(props: { progress: JobProgress }): ReactNode {
   const { t } = useTranslation(['jobs']);
   const f = useFormat();
   const { progress } = props;
+  const title = useJobTitle()(progress);
   const queued = progress.state === 'queued';
   const status = workStatusOf(progress.state);
   const fraction = progress.bytesTotal > 0 ? shownFraction(progress.bytesDone, progress.bytesTotal, status) : null;
   return (
     <div className="job-progress">
       <JobProgressBar
-        label={t('jobs:progress.label', { title: progress.title })}
+        label={t('jobs:progress.label', { title })}
         bytesDone={progress.bytesDone}
         bytesTotal={progress.bytesTotal}
         status={status}
