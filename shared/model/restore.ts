@@ -119,6 +119,57 @@ export const restoreChangeSchema = z.discriminatedUnion('code', [
 export type RestoreChange = z.infer<typeof restoreChangeSchema>;
 export type RestoreChangeCode = RestoreChange['code'];
 
+/**
+ * One thing about a restored VM that needs a look, with the values its sentence needs: the engine puts it in English
+ * for the CLI and logs (`describeRestoreWarning` in electron/engine/hypervisors/libvirt/restore-warning.ts), the
+ * renderer in the UI's language. `host` is the target host as named in messages; `nic` an interface as named in
+ * messages: its MAC address, or its type when it has none. Lists are the few items the sentence names.
+ */
+export const restoreWarningSchema = z.discriminatedUnion('code', [
+  /** The host offers no guests of the VM's architecture (`arch` null: none set) and OS type. */
+  z.object({ code: z.literal('guest_unsupported'), host: z.string(), arch: z.string().nullable(), osType: z.string() }),
+  /** The host offers no virtualization of the VM's type (kvm, qemu) for its architecture; `offered` are the ones it has. */
+  z.object({ code: z.literal('virt_type_unsupported'), host: z.string(), virtType: z.string(), arch: z.string(), offered: z.array(z.string()) }),
+  /** The host's QEMU has no machine type of the VM's; `machines` are a few it has for the architecture. */
+  z.object({ code: z.literal('machine_unsupported'), host: z.string(), machine: z.string(), arch: z.string(), machines: z.array(z.string()) }),
+  /** The VM boots a firmware image, and the host lists none. */
+  z.object({ code: z.literal('firmware_unlisted'), path: z.string(), host: z.string() }),
+  /** The VM boots a firmware image the host does not offer; `offered` are a few it has. */
+  z.object({ code: z.literal('firmware_unoffered'), path: z.string(), host: z.string(), offered: z.array(z.string()) }),
+  /** UEFI variables are not in backups: the VM starts from the firmware defaults. */
+  z.object({ code: z.literal('nvram_not_backed_up') }),
+  /** A CD-ROM or floppy image not on the host: the drive is left empty. */
+  z.object({ code: z.literal('removable_missing'), device: z.enum(['cdrom', 'floppy']), target: z.string(), path: z.string(), host: z.string() }),
+  /** A disk the backup did not hold, not on the host: left out of the VM. */
+  z.object({ code: z.literal('disk_left_out'), target: z.string(), path: z.string(), host: z.string() }),
+  /** A disk the backup did not hold, kept as it was (`source` null: it has none); `shared`: a copy writes to the original's storage. */
+  z.object({ code: z.literal('disk_kept'), target: z.string(), source: z.string().nullable(), shared: z.boolean() }),
+  /** An interface on a host device directly (macvtap); `device` null when none is named. */
+  z.object({ code: z.literal('nic_host_device'), nic: z.string(), device: z.string().nullable(), host: z.string() }),
+  /** An interface of another type (not network, bridge or user), kept as it was. */
+  z.object({ code: z.literal('nic_other_type'), nic: z.string(), type: z.string(), host: z.string() }),
+  /** The host cannot list its bridges, so the bridge chosen in the network mapping is not checked. */
+  z.object({ code: z.literal('bridges_unlisted'), bridge: z.string(), host: z.string() }),
+  /** An interface on a network or bridge the host does not have: left out. */
+  z.object({ code: z.literal('nic_source_missing'), nic: z.string(), source: interfaceSourceSchema, host: z.string() }),
+  /** An interface on a bridge the host cannot say it has (no bridge list). */
+  z.object({ code: z.literal('nic_bridge_unknown'), nic: z.string(), bridge: z.string(), host: z.string() }),
+  /** An interface on a network that is not running on the host. */
+  z.object({ code: z.literal('nic_network_inactive'), nic: z.string(), network: z.string(), host: z.string() }),
+  /** A display listening on a fixed address; `display` is its type as shown (VNC, SPICE). */
+  z.object({ code: z.literal('display_listen'), display: z.string(), address: z.string(), host: z.string() }),
+  /** Host devices passed through to the VM; `copy`: the original must not run at the same time. */
+  z.object({ code: z.literal('host_devices'), count: z.number().int().positive(), host: z.string(), copy: z.boolean() }),
+  /** CPU pinning kept as it was. */
+  z.object({ code: z.literal('cpu_pinning'), host: z.string() }),
+  /** The restored VM did not start when asked to; `error` is why, as the host said it. */
+  z.object({ code: z.literal('not_started'), error: z.string() }),
+  /** Replace: disks of the original left in place (not in the point, or not deletable through a pool). */
+  z.object({ code: z.literal('original_disks_kept'), disks: z.array(z.string()) }),
+]);
+export type RestoreWarning = z.infer<typeof restoreWarningSchema>;
+export type RestoreWarningCode = RestoreWarning['code'];
+
 export const restorePlanSchema = z.object({
   host: z.string(),
   name: z.string(),
@@ -130,7 +181,7 @@ export const restorePlanSchema = z.object({
   requiredBytes: z.number().nonnegative(),
   availableBytes: z.number().nonnegative(),
   changes: z.array(restoreChangeSchema),
-  warnings: z.array(z.string()),
+  warnings: z.array(restoreWarningSchema),
 });
 export type RestorePlanView = z.infer<typeof restorePlanSchema>;
 
@@ -143,6 +194,7 @@ export const restoreItemResultSchema = z.object({
   started: z.boolean(),
   startError: z.string().nullable(),
   volumes: z.array(z.string()),
-  warnings: z.array(z.string()),
+  /** Structured warnings; a job stored before warnings had codes holds English sentences. */
+  warnings: z.array(z.union([restoreWarningSchema, z.string()])),
 });
 export type RestoreItemResult = z.infer<typeof restoreItemResultSchema>;

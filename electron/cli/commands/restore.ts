@@ -5,6 +5,7 @@ import { systemClock } from '../../engine/clock.js';
 import { createLibvirtDriver } from '../../engine/hypervisors/libvirt/libvirt-driver.js';
 import { HypervisorError, type VolumeFormat } from '../../engine/hypervisors/driver.js';
 import { describeRestoreChange } from '../../engine/hypervisors/libvirt/restore-change.js';
+import { describeRestoreWarning } from '../../engine/hypervisors/libvirt/restore-warning.js';
 import { Repository, type Manifest } from '../../engine/repository/index.js';
 import { RestoreError, restoreVm, type RestoreProgress } from '../../engine/restore/restore-vm.js';
 import { connectTargetHost } from '../../engine/restore/target-host.js';
@@ -136,7 +137,7 @@ export const restoreCommand: Command = {
                 `${result.started ? ', started' : ''}.`,
             );
             for (const change of result.changes) context.io.stdout(`  changed: ${describeRestoreChange(change)}`);
-            for (const warning of result.warnings) context.io.stdout(`  warning: ${warning}`);
+            for (const warning of result.warnings) context.io.stdout(`  warning: ${describeRestoreWarning(warning)}`);
             if (result.removedOldDisks.length > 0) context.io.stdout(`  removed the original's old disks: ${result.removedOldDisks.join(', ')}`);
           }
           return result.startError ? 1 : 0;

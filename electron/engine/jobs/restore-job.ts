@@ -6,6 +6,7 @@ import type { RestoreOptions, RestorePlanView, RestoreTargetHost, RestoreTargets
 import type { ClusterStore } from '../clusters/cluster-store.js';
 import type { HypervisorDriver } from '../hypervisors/driver.js';
 import { describeRestoreChange } from '../hypervisors/libvirt/restore-change.js';
+import { describeRestoreWarning } from '../hypervisors/libvirt/restore-warning.js';
 import { domainInterfaces } from '../hypervisors/libvirt/restore-xml.js';
 import type { InventoryService } from '../inventory/inventory-service.js';
 import type { Logger } from '../logging/logger.js';
@@ -142,7 +143,7 @@ export async function startRestoreJob(deps: RestoreJobDeps, options: RestoreOpti
           },
         });
         for (const change of result.changes) context.log('info', describeRestoreChange(change));
-        for (const warning of result.warnings) context.log('warn', warning);
+        for (const warning of result.warnings) context.log('warn', describeRestoreWarning(warning));
         if (result.startError) context.log('warn', `restored, but did not start: ${result.startError}`);
         for (const disk of result.keptOldDisks) context.log('warn', `the original's disk ${disk} was left in place; look at it by hand`);
         context.setRestoreResult({

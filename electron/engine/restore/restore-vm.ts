@@ -7,7 +7,7 @@
 // could not (the host went away): RestoreError.leftovers, for removeRestoreLeftovers once the host is back.
 import { randomUUID } from 'node:crypto';
 import { formatBytes } from '../../../shared/format/bytes.js';
-import type { RestoreChange } from '../../../shared/model/restore.js';
+import type { RestoreChange, RestoreWarning } from '../../../shared/model/restore.js';
 import {
   HypervisorError,
   type HostSession,
@@ -111,7 +111,7 @@ export interface RestorePlan {
   original: VmDefinition | null;
   /** What the VM's configuration will change to fit the host, and what needs a look. */
   changes: RestoreChange[];
-  warnings: string[];
+  warnings: RestoreWarning[];
 }
 
 export interface RestoredVolume extends VolumeInfo {
@@ -128,7 +128,7 @@ export interface RestoreResult {
   /** Why the VM did not start when asked to (it is restored and defined all the same). */
   startError: string | null;
   changes: RestoreChange[];
-  warnings: string[];
+  warnings: RestoreWarning[];
   /** Replace: the original's disks deleted once the restored VM was defined. */
   removedOldDisks: string[];
   /** Replace: the original's disks left in place (not in the point, or not deletable through a pool), to look at by hand. */
@@ -561,8 +561,8 @@ export async function restoreVm(deps: RestoreVmDeps, request: RestoreRequest, op
     progress.phase = 'done';
     emit();
     const warnings = [...adapted.warnings];
-    if (startError) warnings.push(`The VM did not start: ${startError}`);
-    if (keptOldDisks.length > 0) warnings.push(`Disks of the original left in place (not in the point, or not deletable through a pool): ${keptOldDisks.join(', ')}`);
+    if (startError) warnings.push({ code: 'not_started', error: startError });
+    if (keptOldDisks.length > 0) warnings.push({ code: 'original_disks_kept', disks: keptOldDisks });
     logger.info('restore finished', { vm: defined.name, uuid: defined.uuid, started });
     return {
       host: hostLabel,

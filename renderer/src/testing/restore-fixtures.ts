@@ -1,7 +1,15 @@
 // Values of the restore contract for the wizard's tests: where a point of `web` (10 GiB) can go in Office rack,
 // the engine's plan, and the restore job's snapshots.
 import type { JobProgress } from '../../../shared/model/job.js';
-import type { RestoreChange, RestoreChangeCode, RestorePlanView, RestoreTargetHost, RestoreTargets } from '../../../shared/model/restore.js';
+import type {
+  RestoreChange,
+  RestoreChangeCode,
+  RestorePlanView,
+  RestoreTargetHost,
+  RestoreTargets,
+  RestoreWarning,
+  RestoreWarningCode,
+} from '../../../shared/model/restore.js';
 import { clusterA, hostIds, jobItem, point, progressOf, vmUuids } from './fixtures.js';
 
 const GiB = 1024 ** 3;
@@ -73,7 +81,7 @@ export function planFor(overrides: Partial<RestorePlanView> = {}): RestorePlanVi
     requiredBytes: 10 * GiB,
     availableBytes: 50 * GiB,
     changes: [{ code: 'nic_left_out', nic: '52:54:00:00:00:01', source: { type: 'network', name: 'office' } }],
-    warnings: ['Disk vdb (/dev/sdb) was not backed up and is kept as it was.'],
+    warnings: [{ code: 'disk_kept', target: 'vdb', source: '/dev/sdb', shared: false }],
     ...overrides,
   };
 }
@@ -121,6 +129,61 @@ export const restoreChangeSamples: { readonly [Code in RestoreChangeCode]: reado
   nic_new_mac: [{ code: 'nic_new_mac', nic: '52:54:00:00:00:02', mac: '52:54:00:12:34:56' }],
   nic_device_dropped: [{ code: 'nic_device_dropped', nic: '52:54:00:00:00:02', device: 'web-tap0' }],
   display_port: [{ code: 'display_port', display: 'VNC', port: '5907' }],
+};
+
+/**
+ * Warnings of every code the engine reports, each way its sentence can go (a value present or missing, one or many,
+ * a copy or a replace), as a restore of web to kvm2 would have them.
+ */
+export const restoreWarningSamples: { readonly [Code in RestoreWarningCode]: readonly Extract<RestoreWarning, { code: Code }>[] } = {
+  guest_unsupported: [
+    { code: 'guest_unsupported', host: 'kvm2', arch: 'aarch64', osType: 'hvm' },
+    { code: 'guest_unsupported', host: 'kvm2', arch: null, osType: 'hvm' },
+  ],
+  virt_type_unsupported: [
+    { code: 'virt_type_unsupported', host: 'kvm2', virtType: 'kvm', arch: 'x86_64', offered: ['qemu'] },
+    { code: 'virt_type_unsupported', host: 'kvm2', virtType: 'kvm', arch: 'x86_64', offered: [] },
+  ],
+  machine_unsupported: [
+    { code: 'machine_unsupported', host: 'kvm2', machine: 'pc-q35-9.0', arch: 'x86_64', machines: ['pc-q35-8.2', 'pc-i440fx-8.2', 'q35', 'pc'] },
+  ],
+  firmware_unlisted: [{ code: 'firmware_unlisted', path: '/usr/share/OVMF/OVMF_CODE.fd', host: 'kvm2' }],
+  firmware_unoffered: [
+    { code: 'firmware_unoffered', path: '/usr/share/OVMF/OVMF_CODE.fd', host: 'kvm2', offered: ['/usr/share/edk2/ovmf/OVMF_CODE.fd', '/usr/share/edk2/ovmf/OVMF_CODE.secboot.fd'] },
+  ],
+  nvram_not_backed_up: [{ code: 'nvram_not_backed_up' }],
+  removable_missing: [
+    { code: 'removable_missing', device: 'cdrom', target: 'sda', path: '/var/lib/libvirt/images/install.iso', host: 'kvm2' },
+    { code: 'removable_missing', device: 'floppy', target: 'fda', path: '/var/lib/libvirt/images/drivers.img', host: 'kvm2' },
+  ],
+  disk_left_out: [{ code: 'disk_left_out', target: 'vdc', path: '/dev/sdc', host: 'kvm2' }],
+  disk_kept: [
+    { code: 'disk_kept', target: 'vdb', source: '/dev/sdb', shared: false },
+    { code: 'disk_kept', target: 'vdc', source: '/dev/sdc', shared: true },
+    { code: 'disk_kept', target: 'vdd', source: null, shared: false },
+  ],
+  nic_host_device: [
+    { code: 'nic_host_device', nic: '52:54:00:00:00:04', device: 'eno1', host: 'kvm2' },
+    { code: 'nic_host_device', nic: 'direct', device: null, host: 'kvm2' },
+  ],
+  nic_other_type: [{ code: 'nic_other_type', nic: '52:54:00:00:00:05', type: 'vhostuser', host: 'kvm2' }],
+  bridges_unlisted: [{ code: 'bridges_unlisted', bridge: 'br-lan', host: 'kvm2' }],
+  nic_source_missing: [
+    { code: 'nic_source_missing', nic: '52:54:00:00:00:01', source: { type: 'network', name: 'office' }, host: 'kvm2' },
+    { code: 'nic_source_missing', nic: '52:54:00:00:00:03', source: { type: 'bridge', name: 'br-dmz' }, host: 'kvm2' },
+  ],
+  nic_bridge_unknown: [{ code: 'nic_bridge_unknown', nic: '52:54:00:00:00:03', bridge: 'br-dmz', host: 'kvm2' }],
+  nic_network_inactive: [{ code: 'nic_network_inactive', nic: '52:54:00:00:00:02', network: 'prod-lan', host: 'kvm2' }],
+  display_listen: [{ code: 'display_listen', display: 'SPICE', address: '192.168.10.21', host: 'kvm2' }],
+  host_devices: [
+    { code: 'host_devices', count: 1, host: 'kvm2', copy: true },
+    { code: 'host_devices', count: 2, host: 'kvm2', copy: true },
+    { code: 'host_devices', count: 1, host: 'kvm2', copy: false },
+    { code: 'host_devices', count: 3, host: 'kvm2', copy: false },
+  ],
+  cpu_pinning: [{ code: 'cpu_pinning', host: 'kvm2' }],
+  not_started: [{ code: 'not_started', error: 'network office is not active' }],
+  original_disks_kept: [{ code: 'original_disks_kept', disks: ['/dev/sdc', '/var/lib/libvirt/images/web-vdd.qcow2'] }],
 };
 
 export const restoreJobId = 'c3e5a7b9-1d2f-4a6b-8c0e-2f4a6c8e0a2c';

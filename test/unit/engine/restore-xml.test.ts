@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { HostCapabilities, VolumeInfo } from '../../../electron/engine/hypervisors/driver.js';
 import { parseDomainXml } from '../../../electron/engine/hypervisors/libvirt/domain-xml.js';
 import { describeRestoreChange } from '../../../electron/engine/hypervisors/libvirt/restore-change.js';
+import { describeRestoreWarning } from '../../../electron/engine/hypervisors/libvirt/restore-warning.js';
 import {
   RestoreXmlError,
   adaptDomainXml,
@@ -294,10 +295,15 @@ describe('adaptDomainXml: the lab VM as a copy on another host', () => {
 
   it('warns when the target cannot run the guest as defined', () => {
     const noArch = adaptDomainXml(input({ target: target({ capabilities: { securityModels: [], guests: [{ ...CAPABILITIES.guests[0]!, arch: 'aarch64' }] } }) }));
-    expect(noArch.warnings).toEqual(['kvm-c does not offer x86_64 hvm guests: the VM will not start there.']);
+    expect(noArch.warnings).toEqual([{ code: 'guest_unsupported', host: 'kvm-c', arch: 'x86_64', osType: 'hvm' }]);
+    expect(noArch.warnings.map(describeRestoreWarning)).toEqual(['kvm-c does not offer x86_64 hvm guests: the VM will not start there.']);
     const oldQemu: HostCapabilities = { ...CAPABILITIES, guests: [{ ...CAPABILITIES.guests[0]!, machines: ['pc-i440fx-6.2', 'pc'], virtTypes: [{ type: 'kvm', emulator: null }] }] };
     const result = adaptDomainXml(input({ target: target({ capabilities: oldQemu }) }));
     expect(result.warnings).toEqual([
+      { code: 'virt_type_unsupported', host: 'kvm-c', virtType: 'qemu', arch: 'x86_64', offered: ['kvm'] },
+      { code: 'machine_unsupported', host: 'kvm-c', machine: 'pc-i440fx-7.2', arch: 'x86_64', machines: ['pc-i440fx-6.2', 'pc'] },
+    ]);
+    expect(result.warnings.map(describeRestoreWarning)).toEqual([
       'kvm-c offers no qemu virtualization for x86_64 guests (it offers kvm): the VM will not start there until its type is changed.',
       "kvm-c's QEMU does not offer machine type pc-i440fx-7.2: the VM may not start there (its x86_64 machine types include pc-i440fx-6.2, pc).",
     ]);
@@ -402,7 +408,18 @@ describe('adaptDomainXml: a UEFI server with networks, a bridge and host-bound p
       'Interface 52:54:00:aa:bb:04: new MAC address 52:54:00:00:00:03, so the copy and the original can share a network.',
       'VNC display on a free port (the original uses 5907).',
     ]);
-    expect(result.warnings).toEqual([
+    expect(result.warnings.map((warning) => warning.code)).toEqual([
+      'machine_unsupported',
+      'firmware_unoffered',
+      'nvram_not_backed_up',
+      'removable_missing',
+      'disk_left_out',
+      'nic_host_device',
+      'display_listen',
+      'host_devices',
+      'cpu_pinning',
+    ]);
+    expect(result.warnings.map(describeRestoreWarning)).toEqual([
       "kvm-c's QEMU does not offer machine type pc-q35-rhel9.2.0: the VM may not start there (its x86_64 machine types include pc-i440fx-7.2, pc, pc-q35-7.2, q35).",
       'The VM boots /usr/share/edk2/ovmf/OVMF_CODE.secboot.fd, which kvm-c does not offer (it has /usr/share/OVMF/OVMF_CODE_4M.secboot.fd, /usr/share/OVMF/OVMF_CODE_4M.fd): change the loader, or the VM will not start.',
       'UEFI variables (boot entries, Secure Boot keys) are not in backups: the restored VM starts from the firmware defaults.',
@@ -430,7 +447,7 @@ describe('adaptDomainXml: a UEFI server with networks, a bridge and host-bound p
     // The Open vSwitch port profile and the fixed tap name belonged to the old host.
     expect(one(bridge, 'virtualport')).toBeNull();
     expect(one(bridge, 'target')).toBeNull();
-    expect(result.warnings).toContain(
+    expect(result.warnings.map(describeRestoreWarning)).toContain(
       'Interface 52:54:00:aa:bb:01 was on network prod-lan, which kvm-c does not have: left out (map it to a network of kvm-c, or add an interface later).',
     );
     expect(result.changes).toContainEqual({ code: 'nic_device_dropped', nic: '52:54:00:aa:bb:02', device: 'erp-bkp0' });
@@ -440,7 +457,8 @@ describe('adaptDomainXml: a UEFI server with networks, a bridge and host-bound p
     const disks = all(root, 'devices/disk');
     expect(one(disks[2]!, 'source')?.getAttribute('file')).toBe('/srv/iso/virtio-win-0.1.240.iso');
     expect(one(disks[3]!, 'source')?.getAttribute('file')).toBe('/srv/shared/licenses.img');
-    expect(result.warnings).toContain('Disk sdd (/srv/shared/licenses.img) was not backed up and is kept as it was.');
+    expect(result.warnings).toContainEqual({ code: 'disk_kept', target: 'sdd', source: '/srv/shared/licenses.img', shared: false });
+    expect(result.warnings.map(describeRestoreWarning)).toContain('Disk sdd (/srv/shared/licenses.img) was not backed up and is kept as it was.');
   });
 
   it('a network mapped to one the target does not have is refused', () => {
@@ -451,12 +469,12 @@ describe('adaptDomainXml: a UEFI server with networks, a bridge and host-bound p
     const result = adaptDomainXml(serverInput({ networkMap: {}, target: target({ bridges: null }) }));
     const types = all(dom(result.xml), 'devices/interface').map((i) => i.getAttribute('type'));
     expect(types).toEqual(['bridge', 'direct', 'network']);
-    expect(result.warnings).toContain('Interface 52:54:00:aa:bb:02 is on bridge br-backup: kvm-c cannot list its bridges, check it exists there.');
+    expect(result.warnings.map(describeRestoreWarning)).toContain('Interface 52:54:00:aa:bb:02 is on bridge br-backup: kvm-c cannot list its bridges, check it exists there.');
   });
 
   it('a network that exists but is not running is kept, with a warning', () => {
     const result = adaptDomainXml(serverInput({ target: target({ networks: [{ name: 'default', bridge: 'virbr0', active: false }, { name: 'lan', bridge: 'br-lan', active: true }] }) }));
-    expect(result.warnings).toContain('Interface 52:54:00:aa:bb:04 is on network default, which is not running on kvm-c: start it before the VM.');
+    expect(result.warnings.map(describeRestoreWarning)).toContain('Interface 52:54:00:aa:bb:04 is on network default, which is not running on kvm-c: start it before the VM.');
   });
 
   it('replacing the original keeps its MAC addresses, ports, labels and UEFI variables', () => {
@@ -486,7 +504,7 @@ describe('adaptDomainXml: a UEFI server with networks, a bridge and host-bound p
     expect(result.changes).toContainEqual({ code: 'firmware_dropped', path: '/usr/share/edk2/ovmf/OVMF_CODE.secboot.fd', host: 'kvm-c', firmware: 'efi' });
     expect(result.changes.map(describeRestoreChange)).toContain('Firmware /usr/share/edk2/ovmf/OVMF_CODE.secboot.fd dropped: kvm-c picks its own efi firmware.');
     const noList = adaptDomainXml(serverInput({ target: target({ firmwareImages: [] }) }));
-    expect(noList.warnings).toContain('The VM boots /usr/share/edk2/ovmf/OVMF_CODE.secboot.fd, and kvm-c lists no firmware images: check the file exists there.');
+    expect(noList.warnings.map(describeRestoreWarning)).toContain('The VM boots /usr/share/edk2/ovmf/OVMF_CODE.secboot.fd, and kvm-c lists no firmware images: check the file exists there.');
   });
 
   it("a copy drops a static label the target could use, and a definition's run-time labels", () => {

@@ -217,7 +217,7 @@ describe('restoreVm on an in-memory host', () => {
     host.faults.set('startVm', () => new HypervisorError('hypervisor', 'network default is not active'));
     const result = await restoreVm(deps(), request({ start: true }));
     expect(result).toMatchObject({ started: false, startError: 'network default is not active' });
-    expect(result.warnings).toContain('The VM did not start: network default is not active');
+    expect(result.warnings).toContainEqual({ code: 'not_started', error: 'network default is not active' });
     expect([...host.vms.values()].map((v) => v.name)).toEqual(['web-01-restored']);
   });
 

@@ -7,7 +7,7 @@
 // could not settle is a warning in words.
 import { randomBytes } from 'node:crypto';
 import { XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
-import type { RestoreChange } from '../../../../shared/model/restore.js';
+import type { RestoreChange, RestoreWarning } from '../../../../shared/model/restore.js';
 import type { HostBridge, HostCapabilities, HostNetwork, VolumeFormat, VolumeInfo } from '../driver.js';
 import { FILE_POOL_TYPES } from './host-xml.js';
 import { DomainXmlError, attr, child, children, parseXmlDocument, text } from './domain-xml.js';
@@ -60,7 +60,7 @@ export interface RestoreXmlResult {
   /** What was changed, in order. */
   changes: RestoreChange[];
   /** What may need a person's attention on the target, one sentence each. */
-  warnings: string[];
+  warnings: RestoreWarning[];
 }
 
 /** The adaptation cannot be made as asked (a network mapped to one the target does not have, a disk missing). */
@@ -143,7 +143,7 @@ export function adaptDomainXml(input: RestoreXmlInput): RestoreXmlResult {
   const root = parseXmlDocument(input.configXml, 'domain');
   const doc = docOf(root);
   const changes: RestoreChange[] = [];
-  const warnings: string[] = [];
+  const warnings: RestoreWarning[] = [];
   const where = input.target.label;
   const copy = !input.replace;
 
@@ -189,12 +189,11 @@ export function adaptDomainXml(input: RestoreXmlInput): RestoreXmlResult {
   const devices = child(root, 'devices');
   const emulator = devices ? child(devices, 'emulator') : null;
   if (!guest) {
-    warnings.push(`${where} does not offer ${arch ?? 'this'} ${text(osType) ?? 'hvm'} guests: the VM will not start there.`);
+    warnings.push({ code: 'guest_unsupported', host: where, arch, osType: text(osType) ?? 'hvm' });
   } else {
     const virt = guest.virtTypes.find((v) => v.type === virtType);
     if (!virt) {
-      const offered = guest.virtTypes.map((v) => v.type).join(', ') || 'none';
-      warnings.push(`${where} offers no ${virtType} virtualization for ${guest.arch} guests (it offers ${offered}): the VM will not start there until its type is changed.`);
+      warnings.push({ code: 'virt_type_unsupported', host: where, virtType, arch: guest.arch, offered: guest.virtTypes.map((v) => v.type) });
     }
     const targetEmulator = virt?.emulator ?? guest.emulator;
     const current = text(emulator);
@@ -208,7 +207,7 @@ export function adaptDomainXml(input: RestoreXmlInput): RestoreXmlResult {
       }
     }
     if (machine && guest.machines.length > 0 && !guest.machines.includes(machine)) {
-      warnings.push(`${where}'s QEMU does not offer machine type ${machine}: the VM may not start there (its ${guest.arch} machine types include ${guest.machines.slice(0, 4).join(', ')}).`);
+      warnings.push({ code: 'machine_unsupported', host: where, machine, arch: guest.arch, machines: guest.machines.slice(0, 4) });
     }
   }
   if (os) adaptFirmware(os, input, changes, warnings);
@@ -240,12 +239,12 @@ export function adaptDomainXml(input: RestoreXmlInput): RestoreXmlResult {
   }
   const cputune = child(root, 'cputune');
   if (cputune && children(cputune, 'vcpupin').length + children(cputune, 'emulatorpin').length > 0) {
-    warnings.push(`CPU pinning kept as it was: check that ${where} has those CPUs.`);
+    warnings.push({ code: 'cpu_pinning', host: where });
   }
   return { xml: new XMLSerializer().serializeToString(root), changes, warnings };
 }
 
-function adaptFirmware(os: Element, input: RestoreXmlInput, changes: RestoreChange[], warnings: string[]): void {
+function adaptFirmware(os: Element, input: RestoreXmlInput, changes: RestoreChange[], warnings: RestoreWarning[]): void {
   const where = input.target.label;
   const firmware = attr(os, 'firmware');
   const loader = child(os, 'loader');
@@ -258,9 +257,9 @@ function adaptFirmware(os: Element, input: RestoreXmlInput, changes: RestoreChan
         while (loader.firstChild) loader.removeChild(loader.firstChild);
         changes.push({ code: 'firmware_dropped', path: loaderPath, host: where, firmware });
       } else if (offered.length === 0) {
-        warnings.push(`The VM boots ${loaderPath}, and ${where} lists no firmware images: check the file exists there.`);
+        warnings.push({ code: 'firmware_unlisted', path: loaderPath, host: where });
       } else {
-        warnings.push(`The VM boots ${loaderPath}, which ${where} does not offer (it has ${offered.slice(0, 3).join(', ')}): change the loader, or the VM will not start.`);
+        warnings.push({ code: 'firmware_unoffered', path: loaderPath, host: where, offered: offered.slice(0, 3) });
       }
     }
   }
@@ -271,7 +270,7 @@ function adaptFirmware(os: Element, input: RestoreXmlInput, changes: RestoreChan
     const path = text(nvram) ?? attr(child(nvram, 'source'), 'file');
     while (nvram.firstChild) nvram.removeChild(nvram.firstChild);
     if (path) changes.push({ code: 'nvram_not_shared', path, host: where, name: input.name });
-    warnings.push('UEFI variables (boot entries, Secure Boot keys) are not in backups: the restored VM starts from the firmware defaults.');
+    warnings.push({ code: 'nvram_not_backed_up' });
   }
 }
 
@@ -302,7 +301,7 @@ function diskSourceFor(disk: Element, restored: RestoredDisk): void {
   disk.insertBefore(source, driver.nextSibling);
 }
 
-function adaptDisks(devices: Element, input: RestoreXmlInput, changes: RestoreChange[], warnings: string[]): void {
+function adaptDisks(devices: Element, input: RestoreXmlInput, changes: RestoreChange[], warnings: RestoreWarning[]): void {
   const where = input.target.label;
   const byTarget = new Map(input.disks.map((d) => [d.target, d]));
   const seen = new Set<string>();
@@ -323,17 +322,17 @@ function adaptDisks(devices: Element, input: RestoreXmlInput, changes: RestoreCh
     if (device === 'cdrom' || device === 'floppy') {
       if (path && !input.target.presentPaths.has(path)) {
         disk.removeChild(source);
-        warnings.push(`${device === 'cdrom' ? 'CD-ROM' : 'Floppy'} ${target}: ${path} is not on ${where}; left empty.`);
+        warnings.push({ code: 'removable_missing', device, target, path, host: where });
       }
       continue;
     }
     // A disk the backup did not hold (read-only, shared, network or pass-through storage).
     if (path && !input.target.presentPaths.has(path)) {
       devices.removeChild(disk);
-      warnings.push(`Disk ${target} (${path}) was not backed up and is not on ${where}: left out of the VM.`);
+      warnings.push({ code: 'disk_left_out', target, path, host: where });
     } else {
       const shared = child(disk, 'readonly') === null && input.replace === false;
-      warnings.push(`Disk ${target} (${before ?? 'no source'}) was not backed up and is kept as it was${shared ? ': the copy and the original now write to the same storage' : ''}.`);
+      warnings.push({ code: 'disk_kept', target, source: before, shared });
     }
   }
   for (const restored of input.disks) {
@@ -341,7 +340,7 @@ function adaptDisks(devices: Element, input: RestoreXmlInput, changes: RestoreCh
   }
 }
 
-function adaptInterfaces(devices: Element, input: RestoreXmlInput, changes: RestoreChange[], warnings: string[]): void {
+function adaptInterfaces(devices: Element, input: RestoreXmlInput, changes: RestoreChange[], warnings: RestoreWarning[]): void {
   const where = input.target.label;
   const networks = new Map(input.target.networks.map((n) => [n.name, n]));
   const bridges = input.target.bridges === null ? null : new Set(input.target.bridges.map((b) => b.name));
@@ -360,11 +359,10 @@ function adaptInterfaces(devices: Element, input: RestoreXmlInput, changes: Rest
     const source = child(iface, 'source');
     const mac = attr(child(iface, 'mac'), 'address');
     const nic = mac ?? type;
-    const label = `Interface ${nic}`;
     const fromType = type === 'network' || type === 'bridge' ? type : null;
     const from = fromType === null ? null : attr(source, fromType);
-    if (type === 'direct') warnings.push(`${label} uses host device ${attr(source, 'dev') ?? '?'} directly: check ${where} has it.`);
-    else if (type !== 'network' && type !== 'bridge' && type !== 'user') warnings.push(`${label} (type ${type}) is kept as it was: check it suits ${where}.`);
+    if (type === 'direct') warnings.push({ code: 'nic_host_device', nic, device: attr(source, 'dev'), host: where });
+    else if (type !== 'network' && type !== 'bridge' && type !== 'user') warnings.push({ code: 'nic_other_type', nic, type, host: where });
 
     if (fromType !== null && from !== null) {
       const mapped = Object.prototype.hasOwnProperty.call(input.networkMap, from);
@@ -378,7 +376,7 @@ function adaptInterfaces(devices: Element, input: RestoreXmlInput, changes: Rest
         const toType = networks.has(to) ? 'network' : 'bridge';
         const found = exists(toType, to);
         if (found === false) throw new RestoreXmlError(`${where} has no network or bridge named ${to} (chosen for the interfaces on ${from})`);
-        if (found === null) warnings.push(`${where} cannot list its bridges: check that bridge ${to} exists there.`);
+        if (found === null) warnings.push({ code: 'bridges_unlisted', bridge: to, host: where });
         if (to !== from || toType !== type) {
           for (const old of children(iface, 'source')) iface.removeChild(old);
           const fresh = doc.createElement('source');
@@ -394,11 +392,11 @@ function adaptInterfaces(devices: Element, input: RestoreXmlInput, changes: Rest
         const found = exists(type, from);
         if (found === false) {
           devices.removeChild(iface);
-          warnings.push(`${label} was on ${type} ${from}, which ${where} does not have: left out (map it to a network of ${where}, or add an interface later).`);
+          warnings.push({ code: 'nic_source_missing', nic, source: { type: fromType, name: from }, host: where });
           continue;
         }
-        if (found === null) warnings.push(`${label} is on bridge ${from}: ${where} cannot list its bridges, check it exists there.`);
-        else if (type === 'network' && networks.get(from)?.active === false) warnings.push(`${label} is on network ${from}, which is not running on ${where}: start it before the VM.`);
+        if (found === null) warnings.push({ code: 'nic_bridge_unknown', nic, bridge: from, host: where });
+        else if (type === 'network' && networks.get(from)?.active === false) warnings.push({ code: 'nic_network_inactive', nic, network: from, host: where });
       }
     }
 
@@ -420,7 +418,7 @@ function adaptInterfaces(devices: Element, input: RestoreXmlInput, changes: Rest
   }
 }
 
-function adaptOtherDevices(devices: Element, input: RestoreXmlInput, changes: RestoreChange[], warnings: string[]): void {
+function adaptOtherDevices(devices: Element, input: RestoreXmlInput, changes: RestoreChange[], warnings: RestoreWarning[]): void {
   const where = input.target.label;
   for (const graphics of children(devices, 'graphics')) {
     const type = attr(graphics, 'type') ?? 'graphics';
@@ -435,15 +433,12 @@ function adaptOtherDevices(devices: Element, input: RestoreXmlInput, changes: Re
     }
     const addresses = [attr(graphics, 'listen'), ...children(graphics, 'listen').map((l) => attr(l, 'address'))].filter((a): a is string => a !== null);
     for (const address of new Set(addresses)) {
-      if (!PORTABLE_LISTEN.has(address)) warnings.push(`The ${type.toUpperCase()} display listens on ${address}: if that is not an address of ${where}, the VM will not start.`);
+      if (!PORTABLE_LISTEN.has(address)) warnings.push({ code: 'display_listen', display: type.toUpperCase(), address, host: where });
     }
   }
   const hostdevs = children(devices, 'hostdev').length;
   if (hostdevs > 0) {
-    warnings.push(
-      `${hostdevs} host device${hostdevs === 1 ? ' is' : 's are'} passed through to the VM: check ${where} has ${hostdevs === 1 ? 'it' : 'them'}` +
-        `${input.replace ? '' : ', and that the original does not run at the same time'}.`,
-    );
+    warnings.push({ code: 'host_devices', count: hostdevs, host: where, copy: !input.replace });
   }
 }
 

@@ -11,6 +11,7 @@ import { WarningIcon } from '../../components/Icons.js';
 import { useFormat } from '../../i18n/format.js';
 import { isKeyOf } from '../../i18n/index.js';
 import { en } from '../../locales/index.js';
+import { storedRestoreWarningText } from '../restore/restore-warning.js';
 import { JobProgressBar, workStatusOf } from './JobProgressBar.js';
 import { JobItemStateBadge } from './JobStateBadge.js';
 import { useJobTitle } from './job-title.js';
@@ -64,6 +65,7 @@ export function itemPhaseText(t: TFunction<['jobs']>, kind: JobKind, phase: stri
 
 function RestoreResult(props: { result: RestoreItemResult }): ReactNode {
   const { t } = useTranslation(['jobs']);
+  const { t: tRestore } = useTranslation(['restore']);
   const f = useFormat();
   const { result } = props;
   return (
@@ -84,9 +86,9 @@ function RestoreResult(props: { result: RestoreItemResult }): ReactNode {
       {result.warnings.length > 0 ? (
         <ul className="plan-warnings" aria-label={t('jobs:items.warnings', { count: result.warnings.length })}>
           {result.warnings.map((warning, index) => (
-            <li key={`${index}:${warning}`}>
+            <li key={`${index}:${typeof warning === 'string' ? warning : warning.code}`}>
               <WarningIcon />
-              <span className="selectable">{warning}</span>
+              <span className="selectable">{storedRestoreWarningText(tRestore, warning)}</span>
             </li>
           ))}
         </ul>

@@ -18,6 +18,7 @@ import { useStores } from '../../stores/index.js';
 import { hashFor, jobRoute } from '../../stores/navigation-store.js';
 import { chosenHost, chosenPoint } from '../../stores/restore-wizard-store.js';
 import { StepError, StepSection } from './StepSection.js';
+import { storedRestoreWarningText } from './restore-warning.js';
 
 /** The most a bar shows while the restore runs: its disks may all be written with the VM still to define. */
 const RUNNING_MAX = 0.99;
@@ -243,9 +244,9 @@ export function ResultStep(): ReactNode {
             <h3 className="wizard-subheading">{t('restore:result.warnings')}</h3>
             <ul className="plan-warnings">
               {result.warnings.map((warning, index) => (
-                <li key={`${index}:${warning}`}>
+                <li key={`${index}:${typeof warning === 'string' ? warning : warning.code}`}>
                   <WarningIcon />
-                  <span className="selectable">{warning}</span>
+                  <span className="selectable">{storedRestoreWarningText(t, warning)}</span>
                 </li>
               ))}
             </ul>

@@ -11,6 +11,7 @@ import { useFormat } from '../../i18n/format.js';
 import { useStores } from '../../stores/index.js';
 import { chosenHost, chosenPoint } from '../../stores/restore-wizard-store.js';
 import { restoreChangeText } from './restore-change.js';
+import { restoreWarningText } from './restore-warning.js';
 import { StepError, StepSection, useEngineError } from './StepSection.js';
 
 function Plan(): ReactNode {
@@ -99,9 +100,9 @@ function Plan(): ReactNode {
           <h3 className="wizard-subheading">{t('restore:review.warnings')}</h3>
           <ul className="plan-warnings">
             {plan.warnings.map((warning, index) => (
-              <li key={`${index}:${warning}`}>
+              <li key={`${index}:${warning.code}`}>
                 <WarningIcon />
-                <span className="selectable">{warning}</span>
+                <span className="selectable">{restoreWarningText(t, warning)}</span>
               </li>
             ))}
           </ul>
