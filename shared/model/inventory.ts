@@ -26,6 +26,20 @@ export const vmDiskSchema = z.object({
 });
 export type VmDisk = z.infer<typeof vmDiskSchema>;
 
+/**
+ * Something odd about where a VM was seen, with the values its sentence needs: the engine puts it in English for the
+ * CLI (`describeVmWarning` in electron/engine/inventory/vm-warning.ts), the renderer in the UI's language. Hosts are
+ * named by their labels; `using` is the host the inventory shows the VM on.
+ */
+export const vmWarningSchema = z.discriminatedUnion('code', [
+  /** Running on more than one host at once (a live migration in progress?). */
+  z.object({ code: z.literal('active_on_several'), hosts: z.array(z.string()), using: z.string() }),
+  /** Defined on other hosts too (a copy left behind by a migration?); `running`: it runs on `using`. */
+  z.object({ code: z.literal('defined_on_several'), others: z.array(z.string()), using: z.string(), running: z.boolean() }),
+]);
+export type VmWarning = z.infer<typeof vmWarningSchema>;
+export type VmWarningCode = VmWarning['code'];
+
 export const vmSummarySchema = z.object({
   ref: vmRefSchema,
   name: z.string(),
@@ -37,7 +51,7 @@ export const vmSummarySchema = z.object({
   /** Every host on which the VM is defined or running (more than one is an oddity worth a warning). */
   seenOnHostIds: z.array(hostIdSchema),
   disks: z.array(vmDiskSchema),
-  warnings: z.array(z.string()),
+  warnings: z.array(vmWarningSchema),
 });
 export type VmSummary = z.infer<typeof vmSummarySchema>;
 

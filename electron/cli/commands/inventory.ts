@@ -1,5 +1,6 @@
 import { formatBytes } from '../../../shared/format/bytes.js';
 import type { ClusterInventory } from '../../../shared/model/inventory.js';
+import { describeVmWarning } from '../../engine/inventory/vm-warning.js';
 import { CliError, type Command } from '../command.js';
 import { openHeadlessRuntime } from '../runtime.js';
 
@@ -27,7 +28,7 @@ function printInventory(out: (text: string) => void, inventory: ClusterInventory
   const line = (cells: string[]): string => `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd();
   out(line(header));
   rows.forEach((row) => out(line(row)));
-  for (const vm of inventory.vms) for (const warning of vm.warnings) out(`  warning: ${vm.name}: ${warning}`);
+  for (const vm of inventory.vms) for (const warning of vm.warnings) out(`  warning: ${vm.name}: ${describeVmWarning(warning)}`);
 }
 
 export const inventoryCommand: Command = {

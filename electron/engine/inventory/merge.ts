@@ -1,6 +1,6 @@
 // Merges what each host of a cluster reports into one list of VMs keyed by UUID: a VM that live-migrated shows
 // once, on the host that runs it; a VM defined on two hosts is resolved to the running one, with a warning.
-import type { HostStatus, VmSummary } from '../../../shared/model/inventory.js';
+import type { HostStatus, VmSummary, VmWarning } from '../../../shared/model/inventory.js';
 import type { VmOnHost } from '../hypervisors/driver.js';
 
 export interface HostReport {
@@ -30,14 +30,14 @@ export function mergeInventory(clusterId: string, reports: readonly HostReport[]
   const merged: VmSummary[] = [];
   for (const [uuid, sightings] of byUuid) {
     const current = pickCurrent(sightings);
-    const warnings: string[] = [];
+    const warnings: VmWarning[] = [];
     const active = sightings.filter((s) => s.vm.active);
     const defined = sightings.filter((s) => s.vm.persistent);
     if (active.length > 1) {
-      warnings.push(`Active on ${active.map((s) => s.report.label).join(' and ')} at once (a live migration in progress?); using ${current.report.label}.`);
+      warnings.push({ code: 'active_on_several', hosts: active.map((s) => s.report.label), using: current.report.label });
     } else if (defined.length > 1) {
       const leftovers = defined.filter((s) => s !== current).map((s) => s.report.label);
-      warnings.push(`Also defined on ${leftovers.join(', ')} (a copy left behind by a migration?); using ${current.report.label}, where it ${current.vm.active ? 'runs' : 'is defined'}.`);
+      warnings.push({ code: 'defined_on_several', others: leftovers, using: current.report.label, running: current.vm.active });
     }
     merged.push({
       ref: { clusterId, vmUuid: uuid },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { IpcError } from '../../../shared/ipc/errors.js';
 import type { ClusterInventory } from '../../../shared/model/inventory.js';
 import { createFakeEngineClient, deferred, flushPromises } from '../testing/fake-engine-client.js';
-import { clusterA, clusterB, hostIds, hostStatus, inventoryOf, vm } from '../testing/fixtures.js';
+import { clusterA, clusterB, hostIds, hostStatus, inventoryOf, vm, vmWarningSamples } from '../testing/fixtures.js';
 import { createInventoryStore, hostOf, oneRowPerVm } from './inventory-store.js';
 
 const WEB = '8d0c6a4e-1f2b-4c3d-9e8f-0a1b2c3d4e5f';
@@ -176,12 +176,13 @@ describe('oneRowPerVm', () => {
   });
 
   it('prefers the running sighting and merges where the VM was seen and its warnings', () => {
+    const defined = vmWarningSamples.defined_on_several[0]!;
     const merged = oneRowPerVm([
-      vm(WEB, 'web', hostIds.kvm1, { state: 'shut off', warnings: ['Also defined on kvm2'] }),
-      vm(WEB, 'web', hostIds.kvm2, { warnings: ['Also defined on kvm2'] }),
+      vm(WEB, 'web', hostIds.kvm1, { state: 'shut off', warnings: [defined] }),
+      vm(WEB, 'web', hostIds.kvm2, { warnings: [{ ...defined }] }),
     ]);
     expect(merged).toHaveLength(1);
-    expect(merged[0]).toMatchObject({ hostId: hostIds.kvm2, state: 'running', warnings: ['Also defined on kvm2'] });
+    expect(merged[0]).toMatchObject({ hostId: hostIds.kvm2, state: 'running', warnings: [defined] });
     expect(merged[0]?.seenOnHostIds).toEqual([hostIds.kvm1, hostIds.kvm2]);
   });
 });

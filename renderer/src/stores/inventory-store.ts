@@ -55,7 +55,7 @@ export function oneRowPerVm(vms: readonly VmSummary[]): VmSummary[] {
     byUuid.set(key, {
       ...current,
       seenOnHostIds: [...new Set([...known.seenOnHostIds, ...vm.seenOnHostIds, known.hostId, vm.hostId])],
-      warnings: [...new Set([...known.warnings, ...vm.warnings])],
+      warnings: [...new Map([...known.warnings, ...vm.warnings].map((warning) => [JSON.stringify(warning), warning])).values()],
     });
   }
   return [...byUuid.values()];

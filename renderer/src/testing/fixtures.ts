@@ -1,7 +1,7 @@
 // Values of the contract's types for store tests.
 import type { AppInfo } from '../../../shared/model/app-info.js';
 import type { Cluster, ClusterSummary } from '../../../shared/model/cluster.js';
-import type { ClusterInventory, HostStatus, VmSummary } from '../../../shared/model/inventory.js';
+import type { ClusterInventory, HostStatus, VmSummary, VmWarning, VmWarningCode } from '../../../shared/model/inventory.js';
 import type { JobDetail, JobItem, JobProgress, JobSummary } from '../../../shared/model/job.js';
 import type { PointSummary } from '../../../shared/model/point.js';
 import type { RepositoryStatus } from '../../../shared/model/repository.js';
@@ -258,4 +258,16 @@ export const readyRepository: RepositoryStatus = {
   pointCount: 42,
   vmCount: 7,
   freeBytes: 3 * 1024 ** 4,
+};
+
+/** VM warnings of every code the engine reports, each way its sentence can go (two hosts or three, runs or not). */
+export const vmWarningSamples: { readonly [Code in VmWarningCode]: readonly Extract<VmWarning, { code: Code }>[] } = {
+  active_on_several: [
+    { code: 'active_on_several', hosts: ['kvm1', 'kvm2'], using: 'kvm2' },
+    { code: 'active_on_several', hosts: ['kvm1', 'kvm2', 'kvm3'], using: 'kvm1' },
+  ],
+  defined_on_several: [
+    { code: 'defined_on_several', others: ['kvm1'], using: 'kvm2', running: true },
+    { code: 'defined_on_several', others: ['kvm1', 'kvm3'], using: 'kvm2', running: false },
+  ],
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeInventory } from '../../../electron/engine/inventory/merge.js';
+import { describeVmWarning } from '../../../electron/engine/inventory/vm-warning.js';
 import { scriptedVm } from '../../support/fake-driver.js';
 
 const CLUSTER = '00000000-0000-4000-8000-000000000001';
@@ -17,7 +18,8 @@ describe('mergeInventory', () => {
     ]);
     expect(merged).toHaveLength(1);
     expect(merged[0]).toMatchObject({ ref: { clusterId: CLUSTER, vmUuid: VM }, hostId: B, state: 'running', seenOnHostIds: [A, B] });
-    expect(merged[0]!.warnings[0]).toMatch(/Also defined on a .*using b, where it runs/);
+    expect(merged[0]!.warnings).toEqual([{ code: 'defined_on_several', others: ['a'], using: 'b', running: true }]);
+    expect(merged[0]!.warnings.map(describeVmWarning)).toEqual(['Also defined on a (a copy left behind by a migration?); using b, where it runs.']);
   });
 
   it('prefers the running side over the paused incoming side of a migration, and says so', () => {
@@ -26,7 +28,8 @@ describe('mergeInventory', () => {
       { hostId: B, label: 'b', vms: [scriptedVm(VM, 'db', { state: 'running' })] },
     ]);
     expect(merged[0]!.hostId).toBe(B);
-    expect(merged[0]!.warnings[0]).toMatch(/Active on a and b at once/);
+    expect(merged[0]!.warnings).toEqual([{ code: 'active_on_several', hosts: ['a', 'b'], using: 'b' }]);
+    expect(merged[0]!.warnings.map(describeVmWarning)).toEqual(['Active on a and b at once (a live migration in progress?); using b.']);
   });
 
   it('keeps a VM that runs nowhere on the host that defines it, without warnings', () => {

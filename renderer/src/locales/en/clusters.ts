@@ -109,4 +109,11 @@ export const clusters = {
     removing: 'Removing…',
     failed: 'The cluster could not be removed.',
   },
+  vmWarning: {
+    activeOnSeveral: 'Active on {{hosts}} at once (a live migration in progress?); using {{using}}.',
+    definedOnSeveralRuns: 'Also defined on {{others}} (a copy left behind by a migration?); using {{using}}, where it runs.',
+    definedOnSeveral: 'Also defined on {{others}} (a copy left behind by a migration?); using {{using}}, where it is defined.',
+    hostsSeparator: ' and ',
+    listSeparator: ', ',
+  },
 } as const;

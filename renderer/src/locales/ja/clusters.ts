@@ -105,4 +105,11 @@ export const clusters = {
     removing: '削除しています…',
     failed: 'クラスターを削除できませんでした。',
   },
+  vmWarning: {
+    activeOnSeveral: '{{hosts}} で同時に稼働しています（ライブマイグレーション中の可能性があります）。{{using}} のものを表示しています。',
+    definedOnSeveralRuns: '{{others}} にも定義されています（マイグレーションで残ったコピーの可能性があります）。稼働している {{using}} のものを表示しています。',
+    definedOnSeveral: '{{others}} にも定義されています（マイグレーションで残ったコピーの可能性があります）。定義されている {{using}} のものを表示しています。',
+    hostsSeparator: '、',
+    listSeparator: '、',
+  },
 } satisfies Translation<typeof en>;

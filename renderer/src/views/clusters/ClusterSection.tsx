@@ -15,6 +15,7 @@ import { useStores } from '../../stores/index.js';
 import { hostOf } from '../../stores/inventory-store.js';
 import { BackUpClusterButton, BackUpSelectedButton, ClusterBackupStatus } from './ClusterBackupActions.js';
 import { SelectAllVmsCheckbox, SelectionCount, VmCheckbox } from './VmSelection.js';
+import { vmWarningText } from './vm-warning.js';
 
 function Unknown(): ReactNode {
   const { t } = useTranslation(['clusters', 'common']);
@@ -181,11 +182,11 @@ function VmRow(props: { vm: VmSummary; inventory: ClusterInventory }): ReactNode
         {vm.warnings.length > 0 ? (
           <ul className="vm-warnings">
             {vm.warnings.map((warning, index) => (
-              <li key={`${index}:${warning}`}>
+              <li key={`${index}:${warning.code}`}>
                 <WarningIcon />
                 <span>
                   <span className="visually-hidden">{t('common:warning')}: </span>
-                  {warning}
+                  {vmWarningText(t, warning)}
                 </span>
               </li>
             ))}
