@@ -92,17 +92,6 @@ export const jobs = {
       writing: 'Writing the restore point',
       done: 'Done',
     },
-    /** The engine's phase words for a VM being restored; one it adds later is shown as it is. */
-    restorePhases: {
-      preflight: 'Checking the host',
-      creating: 'Creating the volumes',
-      uploading: 'Writing the disks',
-      defining: 'Defining the VM',
-      starting: 'Starting the VM',
-      finishing: 'Finishing',
-      'cleaning-up': 'Removing what the restore created',
-      done: 'Done',
-    },
     hostNotYet: 'Not started',
     progressLabel: 'Progress of {{vm}}',
     diskLabel: 'Disk {{disk}} of {{vm}}',

@@ -10,7 +10,7 @@ import { ActiveJobCard } from './ActiveJobCard.js';
 import { itemPhaseText, JobItemsTable } from './JobItemsTable.js';
 
 const GiB = 1024 ** 3;
-const t = i18nForTest().getFixedT('en', ['jobs']);
+const t = i18nForTest().getFixedT('en', ['jobs', 'restore'] as const);
 
 describe('ActiveJobCard', () => {
   it('shows the overall progress as a progressbar with bytes, speed, time left and the chart', () => {

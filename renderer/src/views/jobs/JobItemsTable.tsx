@@ -58,8 +58,9 @@ function ItemProgress(props: { item: JobItem }): ReactNode {
 }
 
 /** What an item is doing now, in the words of its job's kind; a phase without words is shown as the engine says it. */
-export function itemPhaseText(t: TFunction<['jobs']>, kind: JobKind, phase: string): string {
-  if (kind === 'restore') return isKeyOf(en.jobs.items.restorePhases, phase) ? t(`jobs:items.restorePhases.${phase}`) : phase;
+export function itemPhaseText(t: TFunction<['jobs', 'restore']>, kind: JobKind, phase: string): string {
+  // A restore's phases are worded once, by the restore wizard's namespace.
+  if (kind === 'restore') return isKeyOf(en.restore.progress.phases, phase) ? t(`restore:progress.phases.${phase}`) : phase;
   return isKeyOf(en.jobs.items.phases, phase) ? t(`jobs:items.phases.${phase}`) : phase;
 }
 
@@ -113,7 +114,7 @@ function ItemResult(props: { item: JobItem }): ReactNode {
 }
 
 function ItemRow(props: { item: JobItem; kind: JobKind }): ReactNode {
-  const { t } = useTranslation(['jobs']);
+  const { t } = useTranslation(['jobs', 'restore']);
   const { item } = props;
   const phase = item.state === 'running' && item.phase !== null ? itemPhaseText(t, props.kind, item.phase) : null;
   return (
