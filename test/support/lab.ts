@@ -25,3 +25,19 @@ export function virsh(lab: LabJson, hostName: string, ...args: string[]): string
   if (r.status !== 0) throw new Error(`virsh ${args.join(' ')} on ${hostName} failed: ${r.stderr}`);
   return r.stdout;
 }
+
+/**
+ * Deletes the VM's Lifeboat checkpoints on a host, except `keep`. A record whose bitmap is gone (its QEMU or
+ * libvirtd was killed before the bitmap was saved) cannot be deleted whole; only its record is then.
+ */
+export function removeLifeboatCheckpoints(lab: LabJson, hostName: string, vmName: string, keep: readonly string[] = []): void {
+  for (const name of virsh(lab, hostName, 'checkpoint-list', vmName, '--name').split('\n')) {
+    if (!name.startsWith('lifeboat-') || keep.includes(name)) continue;
+    try {
+      virsh(lab, hostName, 'checkpoint-delete', vmName, name);
+    } catch (error) {
+      if (!/bitmap '[^']*' not found/.test(String(error))) throw error;
+      virsh(lab, hostName, 'checkpoint-delete', '--metadata', vmName, name);
+    }
+  }
+}

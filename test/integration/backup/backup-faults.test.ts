@@ -1,6 +1,7 @@
-// What a backup does when things go wrong, against the lab: the caller cancels, the repository's disk fills up,
-// the VM's host dies mid-read. Each time: a clear error, no restore point half-visible, nothing left running on
-// the host, the repository still opens and exports what it had, and the next backup succeeds.
+// What a backup does when things go wrong, against the lab: the caller cancels, the end of the job fails, a
+// checkpoint's bitmap is lost, the repository's disk fills up, the VM's host dies mid-read. Each time: a clear
+// error, no restore point half-visible, nothing left running on the host, the repository still opens and exports
+// what it had, and the next backup succeeds.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import type { Engine } from '../../../electron/engine/engine.js';
 import type { BackupRun, HostSession, HypervisorDriver } from '../../../electron/engine/hypervisors/driver.js';
 import { createLibvirtDriver } from '../../../electron/engine/hypervisors/libvirt/libvirt-driver.js';
 import { Repository } from '../../../electron/engine/repository/index.js';
-import { LAB_DIR, requireLab, virsh, type LabJson } from '../../support/lab.js';
+import { LAB_DIR, requireLab, removeLifeboatCheckpoints, virsh, type LabJson } from '../../support/lab.js';
 import { createTestEngine } from '../../support/engine.js';
 import { createMemoryLogger } from '../../support/logger.js';
 import { makeTempDir } from '../../support/temp.js';
@@ -26,6 +27,17 @@ function placement(vmName: string): string {
 
 function lifeboatCheckpoints(vmName: string): string[] {
   return virsh(lab, placement(vmName), 'checkpoint-list', vmName, '--name').split('\n').filter((n) => n.startsWith('lifeboat-'));
+}
+
+/** Removes a checkpoint's bitmap from under libvirt, through QEMU's monitor, from whichever block node holds it. */
+function dropBitmap(vmName: string, bitmap: string): void {
+  const host = placement(vmName);
+  const nodes = JSON.parse(virsh(lab, host, 'qemu-monitor-command', vmName, JSON.stringify({ execute: 'query-named-block-nodes', arguments: { flat: true } }))) as {
+    return: { 'node-name': string; 'dirty-bitmaps'?: { name: string }[] }[];
+  };
+  const node = nodes.return.find((n) => n['dirty-bitmaps']?.some((b) => b.name === bitmap));
+  expect(node, `bitmap ${bitmap} on ${vmName}`).toBeDefined();
+  virsh(lab, host, 'qemu-monitor-command', vmName, JSON.stringify({ execute: 'block-dirty-bitmap-remove', arguments: { node: node!['node-name'], name: bitmap } }));
 }
 
 function noBackupJob(vmName: string): boolean {
@@ -47,7 +59,7 @@ describe('backup faults', () => {
 
   afterAll(async () => {
     await engine?.close();
-    for (const name of lifeboatCheckpoints(vm.name)) virsh(lab, placement(vm.name), 'checkpoint-delete', vm.name, name);
+    removeLifeboatCheckpoints(lab, placement(vm.name), vm.name);
     spawnSync('umount', [join(temp.dir, 'small')]);
     temp?.remove();
   });
@@ -116,6 +128,25 @@ describe('backup faults', () => {
     } finally {
       await repository.close();
       await flakyEngine.close();
+    }
+  });
+
+  it("a checkpoint whose bitmap is lost (QEMU or libvirtd died before saving it): a full read saying why, and the record removed", async () => {
+    const repository = await Repository.init(join(temp.dir, 'lost-bitmap-repo'), { clock: systemClock, logger: createMemoryLogger().logger, writer: true });
+    try {
+      const first = (await engine.backupVm(repository, ref)).manifest;
+      const lost = first.checkpoint!.name;
+      // What a crash leaves: libvirt's record of the checkpoint, without its bitmap in the disk image.
+      dropBitmap(vm.name, lost);
+      const { manifest } = await engine.backupVm(repository, ref);
+      expect(manifest.type).toBe('full');
+      expect(manifest.fullReason).toContain(lost);
+      // The record libvirt would not delete (its bitmap is gone) is removed with the rest; only the new one stays.
+      expect(lifeboatCheckpoints(vm.name)).toEqual([manifest.checkpoint!.name]);
+      const next = await engine.backupVm(repository, ref);
+      expect(next.manifest.type).toBe('incremental');
+    } finally {
+      await repository.close();
     }
   });
 

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../electron/engine/clock.js';
 import { Repository } from '../../../electron/engine/repository/index.js';
-import { requireLab, virsh, type LabJson } from '../../support/lab.js';
+import { requireLab, removeLifeboatCheckpoints, virsh, type LabJson } from '../../support/lab.js';
 import { createMemoryLogger } from '../../support/logger.js';
 import { seededRandom } from '../../support/random.js';
 import { makeTempDir } from '../../support/temp.js';
@@ -34,9 +34,7 @@ describe('kill -9 of a backup', () => {
   afterAll(() => {
     const host = placement(vm.name);
     if (!/Job type:\s+None/.test(virsh(lab, host, 'domjobinfo', vm.name))) virsh(lab, host, 'domjobabort', vm.name);
-    for (const name of virsh(lab, host, 'checkpoint-list', vm.name, '--name').split('\n').filter((n) => n.startsWith('lifeboat-'))) {
-      virsh(lab, host, 'checkpoint-delete', vm.name, name);
-    }
+    removeLifeboatCheckpoints(lab, host, vm.name);
     temp.remove();
   });
 

@@ -9,7 +9,7 @@ import { labHostInputs } from '../../../electron/cli/lab.js';
 import { systemClock } from '../../../electron/engine/clock.js';
 import type { Engine } from '../../../electron/engine/engine.js';
 import { Repository, type Manifest } from '../../../electron/engine/repository/index.js';
-import { requireLab, virsh, type LabJson } from '../../support/lab.js';
+import { requireLab, removeLifeboatCheckpoints, virsh, type LabJson } from '../../support/lab.js';
 import { createTestEngine } from '../../support/engine.js';
 import { createMemoryLogger } from '../../support/logger.js';
 import { makeTempDir } from '../../support/temp.js';
@@ -74,9 +74,7 @@ describe('backing up a VM into a repository', () => {
     await engine?.close();
     const now = placement(vm.name);
     if (now !== home) virsh(lab, now, 'migrate', '--live', '--p2p', '--copy-storage-all', '--persistent', '--undefinesource', vm.name, `qemu+tcp://${home}/system`);
-    for (const name of virsh(lab, home, 'checkpoint-list', vm.name, '--name').split('\n').filter((n) => n.startsWith('lifeboat-'))) {
-      virsh(lab, home, 'checkpoint-delete', vm.name, name);
-    }
+    removeLifeboatCheckpoints(lab, home, vm.name);
     temp?.remove();
   });
 
@@ -123,9 +121,7 @@ describe('backing up a VM into a repository', () => {
 
   it('falls back to a full read, recording why, when the checkpoint was deleted on the host', async () => {
     const host = placement(vm.name);
-    for (const name of virsh(lab, host, 'checkpoint-list', vm.name, '--name').split('\n').filter(Boolean)) {
-      virsh(lab, host, 'checkpoint-delete', vm.name, name);
-    }
+    removeLifeboatCheckpoints(lab, host, vm.name);
     qemuIoWrite(vm.name, 'vdb', 0x55, '100M', '64k');
     const { manifest } = await engine.backupVm(repository, ref);
     expect(manifest.type).toBe('full');

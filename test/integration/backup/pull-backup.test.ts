@@ -13,7 +13,7 @@ import type { Duplex } from 'node:stream';
 import type { CheckpointRecord, HostSession } from '../../../electron/engine/hypervisors/driver.js';
 import { createLibvirtDriver } from '../../../electron/engine/hypervisors/libvirt/libvirt-driver.js';
 import { connectNbd, NBD_STATE_DIRTY, NBD_STATE_HOLE, type NbdExtent } from '../../../electron/engine/nbd/index.js';
-import { requireLab, virsh, type LabJson } from '../../support/lab.js';
+import { requireLab, removeLifeboatCheckpoints, virsh, type LabJson } from '../../support/lab.js';
 import { createMemoryLogger } from '../../support/logger.js';
 import { makeTempDir } from '../../support/temp.js';
 
@@ -83,9 +83,7 @@ describe('pull-mode backup through the libvirt driver over SSH', () => {
     // Leave the lab as it was: the VM back home, no Lifeboat checkpoints.
     const now = placement(vm.name);
     if (now !== home) virsh(lab, now, 'migrate', '--live', '--p2p', '--copy-storage-all', '--persistent', '--undefinesource', vm.name, `qemu+tcp://${home}/system`);
-    for (const name of virsh(lab, home, 'checkpoint-list', vm.name, '--name').split('\n').filter((n) => n.startsWith('lifeboat-'))) {
-      virsh(lab, home, 'checkpoint-delete', vm.name, name);
-    }
+    removeLifeboatCheckpoints(lab, home, vm.name);
   });
 
   it('exports every disk of a running VM as it is, and ends leaving one checkpoint', async () => {

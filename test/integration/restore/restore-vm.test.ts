@@ -13,7 +13,7 @@ import { parseDomainXml } from '../../../electron/engine/hypervisors/libvirt/dom
 import { Repository, type Manifest } from '../../../electron/engine/repository/index.js';
 import { restoreVm, type RestoreProgress } from '../../../electron/engine/restore/restore-vm.js';
 import { createTestEngine } from '../../support/engine.js';
-import { requireLab, virsh, type LabJson } from '../../support/lab.js';
+import { requireLab, removeLifeboatCheckpoints, virsh, type LabJson } from '../../support/lab.js';
 import { createMemoryLogger } from '../../support/logger.js';
 import { makeTempDir } from '../../support/temp.js';
 import { PREFIX, addLabCluster, cleanRestoreTests, expectSameDisk, onMachine, placement, sessionTo, volumes } from './restore-lab.js';
@@ -53,9 +53,7 @@ describe('restoring a VM to a chosen host', () => {
       const stale = volumes(lab, host.name).filter((v) => v.startsWith(`${vm.name}-`) && !volumesBefore.get(host.name)?.includes(v));
       for (const volume of stale) virsh(lab, host.name, 'vol-delete', '--pool', 'default', volume);
     }
-    for (const name of virsh(lab, home, 'checkpoint-list', vm.name, '--name').split('\n').filter((n) => n.startsWith('lifeboat-'))) {
-      virsh(lab, home, 'checkpoint-delete', vm.name, name);
-    }
+    removeLifeboatCheckpoints(lab, home, vm.name);
     await repository?.close();
     await engine?.close();
     temp?.remove();

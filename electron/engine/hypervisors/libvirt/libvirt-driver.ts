@@ -58,6 +58,7 @@ import {
   isLibvirtError,
   lifecycleEventName,
   openLibvirtConnection,
+  type CheckpointRef,
   type DomainRef,
   type LibvirtApi,
   type LibvirtConnection,
@@ -183,6 +184,14 @@ function libvirtErrorCode(error: LibvirtError): HypervisorError['code'] {
   if (/no space left|disk quota exceeded|not enough space|insufficient space/i.test(error.message)) return 'no_space';
   if (error.code === VirErrorCode.VIR_ERR_OPERATION_INVALID) return 'invalid_state';
   return 'hypervisor';
+}
+
+/**
+ * libvirt refusing to delete a checkpoint whose bitmap is gone from the disk images. It has no error code of its
+ * own (VIR_ERR_INTERNAL_ERROR), so its message is matched: "bitmap 'NAME' not found in backing chain of 'vda'".
+ */
+function isMissingBitmapError(error: unknown): boolean {
+  return error instanceof LibvirtError && /bitmap '[^']*' not found/.test(error.message);
 }
 
 /** A `.catch` handler that turns libvirt error `code` (an object that is not there) into null. */
@@ -447,7 +456,7 @@ class LibvirtHostSession implements HostSession {
             // Only the newest checkpoint is needed: every restore point is a full image, the chain is one link.
             for (const older of await this.api.domainListAllCheckpoints(domain)) {
               if (older.name !== request.checkpointName && older.name.startsWith(CHECKPOINT_PREFIX)) {
-                await this.api.domainCheckpointDelete(older);
+                await this.deleteCheckpoint(older, {});
               }
             }
           }),
@@ -455,7 +464,7 @@ class LibvirtHostSession implements HostSession {
           this.guard(async () => {
             await endJob();
             const mine = await this.api.domainCheckpointLookupByName(domain, request.checkpointName).catch(() => null);
-            if (mine) await this.api.domainCheckpointDelete(mine);
+            if (mine) await this.deleteCheckpoint(mine, {});
           }),
       };
     });
@@ -500,6 +509,21 @@ class LibvirtHostSession implements HostSession {
         throw new HypervisorError('hypervisor', `${this.where}: the backup job of ${domain.name} did not end within ${BACKUP_END_TIMEOUT_MS / 1000} s of being aborted`);
       }
       await delay(BACKUP_END_POLL_MS, undefined, options.signal ? { signal: options.signal } : {});
+    }
+  }
+
+  /**
+   * Deletes a checkpoint: its bitmaps in the disk images, then its record. A record can outlive its bitmaps (QEMU
+   * or libvirtd killed before the bitmaps were saved to the images, a bitmap removed by hand); libvirt then refuses
+   * the delete, and the record would be left to fail every later cleanup. With no bitmap left to remove, only the
+   * record is deleted.
+   */
+  private async deleteCheckpoint(checkpoint: CheckpointRef, options: { signal?: AbortSignal }): Promise<void> {
+    try {
+      await this.api.domainCheckpointDelete(checkpoint, 0, options);
+    } catch (error) {
+      if (!isMissingBitmapError(error)) throw error;
+      await this.api.domainCheckpointDelete(checkpoint, CheckpointDeleteFlags.METADATA_ONLY, options);
     }
   }
 
