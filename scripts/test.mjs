@@ -49,7 +49,12 @@ if (startedLab) lab('down');
 try {
   const results = JSON.parse(readFileSync(report, 'utf8'));
   const skipped = results.numPendingTests + results.numTodoTests;
-  console.log(`${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+  // A file can fail with every test passed (a failing beforeAll/afterAll): its count says so too.
+  const failedFiles = results.testResults.filter((file) => file.status === 'failed').length;
+  console.log(
+    `${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped > 0 ? `, ${skipped} skipped` : ''}; ` +
+      `${failedFiles} of ${results.testResults.length} test files failed`,
+  );
 } catch (error) {
   console.error(`test: no vitest report at ${report}: ${error.message}`);
 }
