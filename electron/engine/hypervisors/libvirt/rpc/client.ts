@@ -256,7 +256,9 @@ export class LibvirtRpcClient {
       this.lastPingSent = now;
       this.sendKeepalive(KeepaliveProcedure.PING);
     };
-    this.keepaliveTimer = setInterval(tick, Math.max(50, Math.min(intervalMs, 1_000)));
+    // Checked four times per interval: a check every interval would see, right after a PONG, a silence a
+    // millisecond short of it, and the next PING would wait almost two intervals.
+    this.keepaliveTimer = setInterval(tick, Math.max(50, Math.min(intervalMs / 4, 1_000)));
     this.keepaliveTimer.unref();
   }
 
