@@ -28,6 +28,7 @@
 //   --dir /var/tmp              the target folder: repositories and nbdcopy's output go in a fresh folder in it
 //   --no-local                  no runs over the host's local socket
 //   --no-verify                 skip exporting the points and comparing them with nbdcopy's copy and the image
+//   --cpu-prof DIR              each backing-up child writes a V8 CPU profile (.cpuprofile) into DIR
 //
 // Needs the lab (npm run lab:up), nbdcopy (libnbd-bin), qemu-img and qemu-io (qemu-utils), nsenter, ssh.
 import './support/source-hooks.ts';
@@ -146,6 +147,7 @@ const { values } = parseArgs({
     dir: { type: 'string', default: '/var/tmp' },
     'no-local': { type: 'boolean', default: false },
     'no-verify': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
   },
 });
 
@@ -432,7 +434,8 @@ function nbdcopy(socketHere: string, out: string): Sample {
 /** One Lifeboat backup in a child process: over SSH, or over the host's local socket from inside its mount namespace. */
 function lifeboat(vm: BenchVm, via: 'ssh' | 'local', dataDir: string, repo: string): Promise<ChildResult> {
   const spec: ChildSpec = { transport: via === 'ssh' ? 'ssh' : 'unix', dataDir, repo, vmUuid: vm.uuid, labDir };
-  const node = [process.execPath, resolve(import.meta.dirname, 'backup.bench.ts'), '--child', JSON.stringify(spec)];
+  const profile = values['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`];
+  const node = [process.execPath, ...profile, resolve(import.meta.dirname, 'backup.bench.ts'), '--child', JSON.stringify(spec)];
   const [command, ...args] = via === 'ssh' ? node : ['nsenter', '-t', String(host.libvirtdPid), '-m', '-u', '--', ...node];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'inherit'] });

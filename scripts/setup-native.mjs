@@ -1,9 +1,14 @@
-// postinstall: make sure better-sqlite3 (a native module, not N-API) is built for the Node 22 runtime that runs
-// the engine, tests and CLI. npm may have compiled it against another Node's headers (a user-level `nodedir`, or
-// the system node running npm itself); rebuild it against Node 22's own headers when it does not load.
+// postinstall: make sure the native modules are built for the Node 22 runtime that runs the engine, tests and CLI.
+// npm may have compiled them against another Node's headers (a user-level `nodedir`, or the system node running
+// npm itself); each one that does not load is rebuilt against Node 22's own headers.
+//
+// - better-sqlite3 (the catalog): required; setup fails without it.
+// - ssh2's optional crypto binding: without it ssh2 decrypts every SSH packet through a new Node cipher object,
+//   which costs a backup over SSH a large share of its event loop (docs/BENCHMARKS.md). Optional: ssh2 works
+//   without it, so a failed build is a warning.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { delimiter, dirname } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { findNode22, projectRoot } from './node22.mjs';
 
 let node22 = findNode22();
@@ -17,15 +22,31 @@ if (!node22) {
   process.exit(1);
 }
 
-const probe = "const D=require('better-sqlite3');new D(':memory:').prepare('select 1').get()";
-function loads() {
-  const r = spawnSync(node22.bin, ['-e', probe], { cwd: projectRoot, encoding: 'utf8' });
+const require = createRequire(import.meta.url);
+const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
+const openSslMajor = spawnSync(node22.bin, ['-p', "process.versions.openssl.split('.')[0]"], { encoding: 'utf8' }).stdout.trim();
+
+const natives = [
+  {
+    name: 'better-sqlite3',
+    required: true,
+    probe: "const D=require('better-sqlite3');new D(':memory:').prepare('select 1').get()",
+    dir: () => dirname(require.resolve('better-sqlite3/package.json')),
+    flags: [],
+  },
+  {
+    name: "ssh2's crypto binding",
+    required: false,
+    probe: "if(!require('ssh2/lib/protocol/crypto.js').bindingAvailable)throw new Error('ssh2 crypto binding not loaded')",
+    dir: () => join(dirname(require.resolve('ssh2/package.json')), 'lib', 'protocol', 'crypto'),
+    flags: [`--real_openssl_major=${openSslMajor}`],
+  },
+];
+
+function loads(native) {
+  const r = spawnSync(node22.bin, ['-e', native.probe], { cwd: projectRoot, encoding: 'utf8' });
   return { ok: r.status === 0, detail: (r.stderr || '').split('\n').find((l) => l.includes('Error')) ?? '' };
 }
-
-const first = loads();
-if (first.ok) process.exit(0);
-console.log(`lifeboat setup: better-sqlite3 does not load under Node 22 (${first.detail.trim()}); rebuilding it for Node 22`);
 
 // Build against the headers shipped with the Node 22 binary, whatever nodedir the user's npm config names: npm
 // passes its config to scripts as npm_config_* variables, which node-gyp reads before its own flags.
@@ -34,12 +55,20 @@ delete env.npm_config_nodedir;
 delete env.NPM_CONFIG_NODEDIR;
 if (node22.headersDir) env.npm_config_nodedir = node22.headersDir;
 const nodedir = node22.headersDir ? [`--nodedir=${node22.headersDir}`] : [];
-const require = createRequire(import.meta.url);
-const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
-const moduleDir = dirname(require.resolve('better-sqlite3/package.json'));
-const r = spawnSync(node22.bin, [nodeGyp, 'rebuild', '--release', ...nodedir], { cwd: moduleDir, env, stdio: 'inherit' });
-if (r.status !== 0 || !loads().ok) {
-  console.error('lifeboat setup: could not build better-sqlite3 for Node 22; see the output above');
-  process.exit(1);
+
+let failed = false;
+for (const native of natives) {
+  const first = loads(native);
+  if (first.ok) continue;
+  console.log(`lifeboat setup: ${native.name} does not load under Node 22 (${first.detail.trim()}); rebuilding it for Node 22`);
+  const r = spawnSync(node22.bin, [nodeGyp, 'rebuild', '--release', ...nodedir, ...native.flags], { cwd: native.dir(), env, stdio: 'inherit' });
+  if (r.status === 0 && loads(native).ok) {
+    console.log(`lifeboat setup: ${native.name} built for Node 22`);
+  } else if (native.required) {
+    console.error(`lifeboat setup: could not build ${native.name} for Node 22; see the output above`);
+    failed = true;
+  } else {
+    console.warn(`lifeboat setup: could not build ${native.name} for Node 22 (optional; see the output above): it works without, more slowly`);
+  }
 }
-console.log('lifeboat setup: better-sqlite3 built for Node 22');
+process.exit(failed ? 1 : 0);
