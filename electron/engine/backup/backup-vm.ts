@@ -112,7 +112,8 @@ async function readDisk(
     report(progress);
     // Chunk buffers are reused once the writer has stored their bytes: a fresh 4 MiB buffer per chunk costs page
     // faults to map it and garbage collection to unmap it, a good share of a backup's CPU. At most readsInFlight
-    // reads plus the writer's puts hold one each, so the pool never grows beyond that.
+    // reads plus the writer's puts hold one each, so the pool never grows beyond that. They are shared memory, so
+    // the chunk store's hashing threads read them in place.
     const free: Buffer[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -120,7 +121,7 @@ async function readDisk(
         signal?.throwIfAborted();
         const index = toRead[next++]!;
         const length = writer.lengthOf(index);
-        const buffer = free.pop() ?? Buffer.allocUnsafe(chunkSize);
+        const buffer = free.pop() ?? Buffer.from(new SharedArrayBuffer(chunkSize));
         const into = length === chunkSize ? buffer : buffer.subarray(0, length);
         const { data } = await nbd.read(index * chunkSize, length, { into, ...(signal ? { signal } : {}) });
         await writer.write(index, data, () => free.push(buffer));

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { constants as zlibConstants, zstdCompress, zstdCompressSync, zstdDecompress } from 'node:zlib';
 import { fsyncDirectory } from '../fs/atomic-write.js';
+import { ChunkHasher } from './chunk-hasher.js';
 import { CHUNK_HEADER_SIZE, Compression, decodeChunkFile, encodeChunkHeader } from './chunk-file.js';
 import { ChunkCorruptError, ChunkMissingError } from './errors.js';
 import { CHUNK_ID_PATTERN, TMP_DIR, chunkPath, type ChunkId } from './format.js';
@@ -69,6 +70,8 @@ export class ChunkStore {
   readonly #knownDirs = new Set<string>();
   /** Folders whose entries must be made durable before a manifest may reference the chunks in them. */
   readonly #dirtyDirs = new Set<string>();
+  /** Started with the first put of bytes in a SharedArrayBuffer (a backup's), stopped by close(). */
+  #hasher: ChunkHasher | null = null;
 
   constructor(options: ChunkStoreOptions) {
     this.root = options.root;
@@ -120,7 +123,9 @@ export class ChunkStore {
     if (bytes.byteLength === 0 || bytes.byteLength > this.chunkSize) {
       throw new RangeError(`a chunk holds 1 to ${this.chunkSize} bytes, got ${bytes.byteLength}`);
     }
-    const id = await ChunkStore.idOfAsync(bytes);
+    // A backup's chunks live in shared memory and are hashed in place on the hashing threads; others are copied.
+    let id: ChunkId | null = null;
+    if (!isAllZero(bytes)) id = ChunkHasher.canHashInPlace(bytes) ? await (this.#hasher ??= new ChunkHasher()).hash(bytes) : await ChunkStore.idOfAsync(bytes);
     if (id === null) return { id: null, zero: true, stored: false, storedBytes: 0 };
     const running = this.#pending.get(id);
     if (running) {
@@ -173,6 +178,13 @@ export class ChunkStore {
     }
     this.#dirtyDirs.add(dir);
     return CHUNK_HEADER_SIZE + payload.byteLength;
+  }
+
+  /** Stops the hashing threads, if any were started. */
+  async close(): Promise<void> {
+    const hasher = this.#hasher;
+    this.#hasher = null;
+    await hasher?.close();
   }
 
   /** Makes every chunk stored or found since the last flush durable (fsyncs their folders). */

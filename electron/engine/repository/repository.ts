@@ -245,6 +245,7 @@ export class Repository {
   }
 
   async close(): Promise<void> {
+    await this.chunks.close();
     await this.releaseWriterLock();
   }
 
