@@ -45,7 +45,7 @@ const natives = [
 
 function loads(native) {
   const r = spawnSync(node22.bin, ['-e', native.probe], { cwd: projectRoot, encoding: 'utf8' });
-  return { ok: r.status === 0, detail: (r.stderr || '').split('\n').find((l) => l.includes('Error')) ?? '' };
+  return { ok: r.status === 0, detail: (r.stderr || '').split('\n').find((l) => /^\w*Error\b/.test(l.trim())) ?? '' };
 }
 
 // Build against the headers shipped with the Node 22 binary, whatever nodedir the user's npm config names: npm
