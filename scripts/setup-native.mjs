@@ -4,8 +4,8 @@
 //
 // - better-sqlite3 (the catalog): required; setup fails without it.
 // - ssh2's optional crypto binding: without it ssh2 decrypts every SSH packet through a new Node cipher object,
-//   which costs a backup over SSH a large share of its event loop (docs/BENCHMARKS.md). Optional: ssh2 works
-//   without it, so a failed build is a warning.
+//   about 0.5 s more CPU per GiB received over SSH (docs/BENCHMARKS.md). Optional: ssh2 works without it, so a
+//   failed build is a warning.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
