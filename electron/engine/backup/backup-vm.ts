@@ -86,7 +86,7 @@ async function readDisk(
   const chunkSize = deps.repository.config.chunkSize;
   const signal = options.signal;
   const nbd = await connectNbd(
-    { kind: 'stream', stream: await run.openNbdStream(disk.target), description: `backup export ${disk.exportName}` },
+    await run.openNbd(disk.target),
     { exportName: disk.exportName, metaContexts: [disk.extentsContext], ...(signal ? { signal } : {}) },
   );
   try {

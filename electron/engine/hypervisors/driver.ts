@@ -1,9 +1,9 @@
 // The one interface every hypervisor driver implements (libvirt now; vSphere and Proxmox VE later). Everything
 // above it — inventory, backup, restore — speaks only this. Each driver passes the shared driver test suite.
-import type { Duplex } from 'node:stream';
 import type { HostSpec } from '../../../shared/model/cluster.js';
 import type { VmDisk, VmState } from '../../../shared/model/inventory.js';
 import type { Logger } from '../logging/logger.js';
+import type { NbdTransport } from '../nbd/index.js';
 
 export interface HostInfo {
   hostname: string;
@@ -75,8 +75,11 @@ export interface BackupRun {
    * Null for a shut-off VM, whose disks are read from their images without changed-block tracking.
    */
   readonly checkpoint: CheckpointRecord | null;
-  /** Opens a byte stream to the NBD server exporting this disk. */
-  openNbdStream(target: string): Promise<Duplex>;
+  /**
+   * Where to reach the NBD server exporting this disk: its socket's path when the host is this machine (the NBD
+   * client then reads into one reused buffer), else a stream opened to it (an SSH channel to the host's socket).
+   */
+  openNbd(target: string): Promise<NbdTransport>;
   /** Ends the hypervisor's backup job, keeping the new checkpoint and dropping the older ones. */
   finish(): Promise<void>;
   /** Ends the hypervisor's backup job and removes the new checkpoint: the next backup starts from the old one. */

@@ -9,10 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { labHostInputs } from '../../../electron/cli/lab.js';
-import type { Duplex } from 'node:stream';
 import type { CheckpointRecord, HostSession } from '../../../electron/engine/hypervisors/driver.js';
 import { createLibvirtDriver } from '../../../electron/engine/hypervisors/libvirt/libvirt-driver.js';
-import { connectNbd, NBD_STATE_DIRTY, NBD_STATE_HOLE, type NbdExtent } from '../../../electron/engine/nbd/index.js';
+import { connectNbd, NBD_STATE_DIRTY, NBD_STATE_HOLE, type NbdExtent, type NbdTransport } from '../../../electron/engine/nbd/index.js';
 import { requireLab, removeLifeboatCheckpoints, virsh, type LabJson } from '../../support/lab.js';
 import { createMemoryLogger } from '../../support/logger.js';
 import { makeTempDir } from '../../support/temp.js';
@@ -50,8 +49,8 @@ function qemuIoWrite(hostName: string, vmName: string, disk: string, pattern: nu
   virsh(lab, hostName, 'qemu-monitor-command', vmName, '--hmp', `qemu-io -d /machine/peripheral/${device}/virtio-backend "write -P ${pattern} ${offset} ${length}"`);
 }
 
-async function readWholeDisk(openStream: () => Promise<Duplex>, exportName: string, capacity: number): Promise<string> {
-  const nbd = await connectNbd({ kind: 'stream', stream: await openStream() }, { exportName });
+async function readWholeDisk(openNbd: () => Promise<NbdTransport>, exportName: string, capacity: number): Promise<string> {
+  const nbd = await connectNbd(await openNbd(), { exportName });
   try {
     const hash = createHash('sha256');
     for await (const chunk of nbd.readChunks(0, capacity, { chunkSize: 4 * MiB })) hash.update(chunk.data);
@@ -61,8 +60,8 @@ async function readWholeDisk(openStream: () => Promise<Duplex>, exportName: stri
   }
 }
 
-async function extentsOf(openStream: () => Promise<Duplex>, exportName: string, context: string, capacity: number): Promise<NbdExtent[]> {
-  const nbd = await connectNbd({ kind: 'stream', stream: await openStream() }, { exportName, metaContexts: [context] });
+async function extentsOf(openNbd: () => Promise<NbdTransport>, exportName: string, context: string, capacity: number): Promise<NbdExtent[]> {
+  const nbd = await connectNbd(await openNbd(), { exportName, metaContexts: [context] });
   try {
     return await nbd.queryExtents(context, 0, capacity);
   } finally {
@@ -98,8 +97,8 @@ describe('pull-mode backup through the libvirt driver over SSH', () => {
       expect(run.vmConfig).toContain(`<uuid>${vm.uuid}</uuid>`);
       for (const disk of run.disks) {
         const source = vm.disks.find((d) => d.target === disk.target)!;
-        expect(await readWholeDisk(() => run.openNbdStream(disk.target), disk.exportName, disk.capacityBytes)).toBe(imageSha256(source.localPath));
-        const allocated = (await extentsOf(() => run.openNbdStream(disk.target), disk.exportName, 'base:allocation', disk.capacityBytes)).filter((e) => (e.flags & NBD_STATE_HOLE) === 0);
+        expect(await readWholeDisk(() => run.openNbd(disk.target), disk.exportName, disk.capacityBytes)).toBe(imageSha256(source.localPath));
+        const allocated = (await extentsOf(() => run.openNbd(disk.target), disk.exportName, 'base:allocation', disk.capacityBytes)).filter((e) => (e.flags & NBD_STATE_HOLE) === 0);
         // Every data extent of the lab disk lies inside what the export reports as allocated.
         for (const [offset, length] of source.dataExtents) {
           expect(allocated.some((e) => e.offset <= offset && offset + length <= e.offset + e.length)).toBe(true);
@@ -133,7 +132,7 @@ describe('pull-mode backup through the libvirt driver over SSH', () => {
       const dirty: Record<string, [number, number][]> = {};
       for (const disk of run.disks) {
         expect(disk.incremental).toBe(true);
-        dirty[disk.target] = (await extentsOf(() => run.openNbdStream(disk.target), disk.exportName, disk.extentsContext, disk.capacityBytes))
+        dirty[disk.target] = (await extentsOf(() => run.openNbd(disk.target), disk.exportName, disk.extentsContext, disk.capacityBytes))
           .filter((e) => (e.flags & NBD_STATE_DIRTY) !== 0)
           .map((e) => [e.offset, e.length]);
       }

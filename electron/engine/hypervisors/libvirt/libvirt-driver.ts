@@ -2,12 +2,11 @@
 // client: nothing of libvirt needs to be installed on the admin's computer.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { connect as connectSocket } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { HostSpec } from '../../../../shared/model/cluster.js';
 import { describeHostSpec } from '../../../../shared/model/cluster.js';
 import type { VmDisk, VmState } from '../../../../shared/model/inventory.js';
+import type { NbdTransport } from '../../nbd/index.js';
 import {
   HypervisorError,
   type BackupDiskExport,
@@ -356,20 +355,14 @@ class LibvirtHostSession implements HostSession {
   }
 
   /** A stream to a unix socket on the host: forwarded over SSH, or direct when the host is this machine. */
-  private nbdStreamFactory(socketPath: string): () => Promise<Duplex> {
+  private nbdTransportFactory(socketPath: string): () => Promise<NbdTransport> {
     const transport = this.connection.transport as Partial<SshTransportConnection>;
     if (typeof transport.forwardUnixSocket === 'function') {
       const forward = transport.forwardUnixSocket.bind(transport);
-      return () => forward(socketPath);
+      return async () => ({ kind: 'stream', stream: await forward(socketPath), description: `${socketPath} on ${this.where} over SSH` });
     }
-    if (this.spec.transport === 'unix') {
-      return () =>
-        new Promise<Duplex>((resolve, reject) => {
-          const socket = connectSocket(socketPath);
-          socket.once('connect', () => resolve(socket));
-          socket.once('error', reject);
-        });
-    }
+    // The host is this machine: the NBD client connects to the socket itself.
+    if (this.spec.transport === 'unix') return () => Promise.resolve({ kind: 'unix', path: socketPath });
     throw new HypervisorError(
       'unsupported',
       `${this.where}: backups read disk data through an SSH connection to the host (or a local socket); ` +
@@ -399,7 +392,7 @@ class LibvirtHostSession implements HostSession {
       const socketPath = `${BACKUP_SOCKET_DIR}/lifeboat-nbd-${jobId}.sock`;
       const scratch = targets.map((target) => ({ target, scratchPath: `${BACKUP_SOCKET_DIR}/lifeboat-scratch-${jobId}-${target}.qcow2` }));
       // Before the job starts: a connection that cannot carry the data refuses here, leaving nothing to undo.
-      const openStream = this.nbdStreamFactory(socketPath);
+      const openNbd = this.nbdTransportFactory(socketPath);
       const begin = (from: string | null): Promise<void> =>
         this.api.domainBackupBegin(
           domain,
@@ -449,7 +442,7 @@ class LibvirtHostSession implements HostSession {
         fullReason,
         checkpoint,
         // One NBD server exports every disk of the job: the target only picks the export, at NBD_OPT_GO.
-        openNbdStream: () => openStream(),
+        openNbd: () => openNbd(),
         finish: () =>
           this.guard(async () => {
             await endJob();
@@ -572,7 +565,7 @@ class LibvirtHostSession implements HostSession {
       })),
       fullReason: request.incrementalFrom ? `${domain.name} is shut off: without a running QEMU its disks are read in full from their images` : null,
       checkpoint: null,
-      openNbdStream: async (target) => {
+      openNbd: async (target): Promise<NbdTransport> => {
         const image = images.find((i) => i.target === target);
         if (!image) throw new HypervisorError('not_found', `${this.where}: ${domain.name} has no disk ${target}`);
         // Not --persistent: qemu-nbd exits when the one reader disconnects. --fork returns once the socket listens.
@@ -589,7 +582,7 @@ class LibvirtHostSession implements HostSession {
               : `${this.where}: could not export ${target} of ${domain.name} with qemu-nbd: ${detail}`,
           );
         }
-        return forward(socketOf(target));
+        return { kind: 'stream', stream: await forward(socketOf(target)), description: `${socketOf(target)} on ${this.where} over SSH` };
       },
       finish: removeSockets,
       cancel: removeSockets,
