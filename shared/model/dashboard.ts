@@ -19,6 +19,12 @@ export const dashboardVmSchema = z.object({
   /** Its state in the inventory now; null when no reachable host has it. */
   state: z.enum(VM_STATES).nullable(),
   inInventory: z.boolean(),
+  /**
+   * In no host's inventory while every host of the cluster answered: deleted, or moved out of the cluster. It needs
+   * no backup (its points stay until retention removes them), so it is never stale. Not gone while a host is
+   * unreachable: the VM may be there.
+   */
+  gone: z.boolean(),
   /** The newest restore point of the VM in the repository. */
   lastPoint: z.object({ id: pointIdSchema, completedAt: z.string() }).nullable(),
   pointCount: z.number().int().nonnegative(),

@@ -72,16 +72,18 @@ export class DashboardService {
       const inventory = inventories[index] ?? null;
       const scheduled = this.#deps.schedules.get(cluster.id);
       const thresholdMs = staleAfterMs(scheduled.schedule);
-      const vm = (uuid: string, fields: Pick<DashboardVm, 'name' | 'state' | 'inInventory'>): DashboardVm =>
+      const vm = (uuid: string, fields: Pick<DashboardVm, 'name' | 'state' | 'inInventory' | 'gone'>): DashboardVm =>
         describeVm(cluster.id, uuid, fields, newestPoints.get(vmKey(cluster.id, uuid)) ?? null, outcomes.get(vmKey(cluster.id, uuid)) ?? null, now, thresholdMs);
       const listed = [...(inventory?.vms ?? [])].sort((a, b) => a.name.localeCompare(b.name));
-      const vms = listed.map((v) => vm(v.ref.vmUuid, { name: v.name, state: v.state, inInventory: true }));
+      const vms = listed.map((v) => vm(v.ref.vmUuid, { name: v.name, state: v.state, inInventory: true, gone: false }));
       const shown = new Set(listed.map((v) => v.ref.vmUuid.toLowerCase()));
       const onlyInPoints = [...newestPoints.values()]
         .filter((row) => row.clusterId === cluster.id && !shown.has(row.vmUuid.toLowerCase()))
         .sort((a, b) => a.vmName.localeCompare(b.vmName));
-      for (const row of onlyInPoints) vms.push(vm(row.vmUuid, { name: row.vmName, state: null, inInventory: false }));
       const hosts = inventory?.hosts ?? [];
+      // Every host answered and none has it: the VM is gone from the cluster, not waiting for a backup.
+      const everyHostAnswered = inventory !== null && hosts.length === cluster.hostCount && hosts.every((h) => h.state === 'connected');
+      for (const row of onlyInPoints) vms.push(vm(row.vmUuid, { name: row.vmName, state: null, inInventory: false, gone: everyHostAnswered }));
       return {
         clusterId: cluster.id,
         name: cluster.name,
@@ -167,7 +169,7 @@ export class DashboardService {
 function describeVm(
   clusterId: string,
   vmUuid: string,
-  fields: Pick<DashboardVm, 'name' | 'state' | 'inInventory'>,
+  fields: Pick<DashboardVm, 'name' | 'state' | 'inInventory' | 'gone'>,
   point: NewestPointRow | null,
   outcome: VmBackupOutcome | null,
   now: Date,
@@ -190,7 +192,7 @@ function describeVm(
     pointCount: point?.pointCount ?? 0,
     lastAttempt,
     ageSeconds: ageMs === null ? null : Math.floor(ageMs / 1000),
-    stale: ageMs === null || ageMs > staleAfter,
+    stale: !fields.gone && (ageMs === null || ageMs > staleAfter),
   };
 }
 

@@ -50,6 +50,7 @@ export function dashboardVm(vmUuid: string, overrides: Partial<DashboardVm> = {}
     name: 'alpha',
     state: 'running',
     inInventory: true,
+    gone: false,
     lastPoint: { id: '9f1c2b3a-4d5e-4f60-8a7b-1c2d3e4f5a6b', completedAt: '2025-05-01T22:07:41.000Z' },
     pointCount: 3,
     lastAttempt: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { i18nForTest } from '../testing/i18n.js';
-import { dashboardCluster, dashboardWith } from '../testing/dashboard-fixtures.js';
+import { dashboardCluster, dashboardVm, dashboardWith } from '../testing/dashboard-fixtures.js';
 import { renderWithStores, storesForTest } from '../testing/render.js';
 import { DashboardView } from './DashboardView.js';
 import { errorDetailsText } from '../components/error-details.js';
@@ -42,6 +42,21 @@ describe('DashboardView', () => {
     expect(html).toContain('aria-label="View job: the last attempt for bravo"');
     expect(html).toContain('href="#/jobs/a2c4e6f8-0b1d-4f3a-8c5e-7a9b1c3d5e7f"');
     expect(errorDetailsText({ code: 'unavailable', reason: 'low_space', message: 'Only 512 MiB is free' })).toBe('code: unavailable\nreason: low_space\nmessage: Only 512 MiB is free');
+  });
+
+  it('tells a VM gone from the cluster from one on no reachable host', () => {
+    const stores = storesForTest();
+    const old = { lastPoint: { id: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', completedAt: '2025-04-01T22:00:00.000Z' }, ageSeconds: 30 * 24 * 3600 };
+    const vms = [
+      dashboardVm('6f1f6b1e-2a5f-4a47-9d0a-6d1b0c7b1a04', { name: 'delta', state: null, inInventory: false, gone: true, stale: false, ...old }),
+      dashboardVm('6f1f6b1e-2a5f-4a47-9d0a-6d1b0c7b1a05', { name: 'echo', state: null, inInventory: false, gone: false, stale: true, ...old }),
+    ];
+    stores.dashboard.setState({ dashboard: dashboardWith({ clusters: [dashboardCluster({ vms, staleVmCount: 1 })] }), status: 'ready' });
+    const html = renderWithStores(stores, <DashboardView />);
+    expect(html).toContain('No longer in this cluster; its restore points are kept until retention removes them');
+    expect(html).toContain('Not in the cluster');
+    expect(html).toContain('On no reachable host');
+    expect(html.match(/class="dashboard-row-stale"/g)).toHaveLength(1);
   });
 
   it('says the repository is still being measured, and that a cluster has no schedule and unreachable hosts', () => {

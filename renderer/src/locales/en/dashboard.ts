@@ -59,6 +59,8 @@ export const dashboard = {
     columnStatus: 'Status',
     columnLastAttempt: 'Last attempt',
     notOnHost: 'On no reachable host',
+    gone: 'No longer in this cluster; its restore points are kept until retention removes them',
+    goneStatus: 'Not in the cluster',
     never: 'Never backed up',
     stale: 'Needs a backup',
     current: 'Up to date',

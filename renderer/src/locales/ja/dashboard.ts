@@ -57,6 +57,8 @@ export const dashboard = {
     columnStatus: 'ステータス',
     columnLastAttempt: '最後の実行',
     notOnHost: '接続可能なホスト上にありません',
+    gone: 'このクラスターにはもうありません。復元ポイントは保持ポリシーで削除されるまで残ります',
+    goneStatus: 'クラスター外',
     never: '未バックアップ',
     stale: 'バックアップが必要',
     current: '最新',

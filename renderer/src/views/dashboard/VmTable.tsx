@@ -24,6 +24,7 @@ function Dash(): ReactNode {
 
 function StatusCell(props: { vm: DashboardVm }): ReactNode {
   const { t } = useTranslation(['dashboard']);
+  if (props.vm.gone) return <span className="badge">{t('dashboard:vms.goneStatus')}</span>;
   if (!props.vm.stale) {
     return (
       <span className="badge dashboard-current">
@@ -105,7 +106,7 @@ export function VmTable(props: { cluster: DashboardCluster }): ReactNode {
             <tr key={vm.ref.vmUuid} className={vm.stale ? 'dashboard-row-stale' : undefined}>
               <th scope="row">
                 <span className="vm-name">{vm.name}</span>
-                {vm.inInventory ? null : <span className="muted dashboard-vm-note">{t('dashboard:vms.notOnHost')}</span>}
+                {vm.inInventory ? null : <span className="muted dashboard-vm-note">{t(vm.gone ? 'dashboard:vms.gone' : 'dashboard:vms.notOnHost')}</span>}
               </th>
               <td>{vm.state === null ? <Dash /> : t(`clusters:vms.states.${vm.state}`)}</td>
               <td className="nowrap">{vm.lastPoint === null ? <Dash /> : f.dateTime(vm.lastPoint.completedAt)}</td>
