@@ -354,7 +354,10 @@ class LibvirtHostSession implements HostSession {
     return () => this.listeners.delete(listener);
   }
 
-  /** A stream to a unix socket on the host: forwarded over SSH, or direct when the host is this machine. */
+  /**
+   * How the NBD client reaches a unix socket on the host: a stream forwarded over SSH, or the socket's path itself
+   * when the host is this machine.
+   */
   private nbdTransportFactory(socketPath: string): () => Promise<NbdTransport> {
     const transport = this.connection.transport as Partial<SshTransportConnection>;
     if (typeof transport.forwardUnixSocket === 'function') {
