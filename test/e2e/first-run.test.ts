@@ -85,36 +85,6 @@ function filesHolding(files: string[], secret: string): string[] {
   return files.filter((path) => readFileSync(path).includes(needle));
 }
 
-/**
- * Records, from the moment the page loads, every value the job and restore progress bars take and every heading
- * the restore wizard shows: a lab job is over in seconds, so polling from the test could miss them. Runs in the page.
- */
-function recordProgress(): void {
-  const bars: Record<string, number[]> = {};
-  const headings: string[] = [];
-  Object.assign(window, { barsSeen: bars, headingsSeen: headings });
-  const record = (element: Element): void => {
-    if (element.hasAttribute('data-wizard-heading') && headings.at(-1) !== element.textContent) headings.push(element.textContent);
-    const label = element.getAttribute('aria-label');
-    const now = element.getAttribute('aria-valuenow');
-    if (element.getAttribute('role') !== 'progressbar' || label === null || now === null) return;
-    const values = (bars[label] ??= []);
-    if (values.at(-1) !== Number(now)) values.push(Number(now));
-  };
-  new MutationObserver((records) => {
-    for (const change of records) {
-      if (change.type === 'attributes') record(change.target as Element);
-      if (change.type === 'characterData' && change.target.parentElement) record(change.target.parentElement);
-      for (const node of change.addedNodes) {
-        if (node instanceof Text && node.parentElement) record(node.parentElement);
-        if (!(node instanceof Element)) continue;
-        record(node);
-        node.querySelectorAll('[role="progressbar"], [data-wizard-heading]').forEach(record);
-      }
-    }
-  }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['aria-valuenow'] });
-}
-
 /** What the WebSocket between the page and `lifeboat serve` carried, frame by frame. */
 interface Frames {
   sent: Buffer[];
@@ -205,7 +175,6 @@ describe('first run in Chromium against the lab, in English and in Japanese', ()
         if (message.type() === 'error') pageErrors.push(message.text());
       });
       const frames = recordFrames(page);
-      await page.addInitScript(recordProgress);
       const problems: string[] = [];
       const scan = async (screen: string): Promise<void> => {
         problems.push(...(await seriousViolations(page)).map((line) => `${screen} (${language}): ${line}`));
