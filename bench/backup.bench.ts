@@ -33,7 +33,8 @@
 // Needs the lab (npm run lab:up), nbdcopy (libnbd-bin), qemu-img and qemu-io (qemu-utils), nsenter, ssh.
 import './support/source-hooks.ts';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, readdirSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BOOT_SECTOR } from '../scripts/lab/disk-content.ts';
@@ -71,14 +72,37 @@ interface ChildResult {
   /** VmHWM of the process at the end, and VmRSS just before the backup started (engine loaded). */
   hwmBytes: number;
   startRssBytes: number;
+  /** CPU time of this process's threads by name (/proc/self/task/<tid>/comm) at the end, threads still running. */
+  threadCpuMs: Record<string, number>;
+  /** CPU time of this process, and of the whole machine, during the data phase. */
+  readCpuMs: number;
+  readMachineCpuMs: number;
   /** Filled in by the parent: CPU time of the VM's QEMU during the child's run. */
   qemuCpuMs?: number;
+  /** Filled in by the parent: CPU time of the whole machine (every process and the kernel) during the child's run. */
+  machineCpuMs?: number;
 }
 
 function procStatusBytes(field: 'VmHWM' | 'VmRSS'): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
   if (!match) throw new Error(`no ${field} in /proc/self/status`);
   return Number(match[1]) * KiB;
+}
+
+/** CPU time of this process's threads so far, summed by thread name (the main thread is the process's own). */
+function threadCpuMs(): Record<string, number> {
+  const byName: Record<string, number> = {};
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = tid === String(process.pid) ? 'main' : readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byName[name] = (byName[name] ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return byName;
 }
 
 /** One backup in this (child) process, through a real engine; prints a ChildResult line. */
@@ -98,6 +122,7 @@ async function runChild(spec: ChildSpec): Promise<void> {
       : await Repository.init(spec.repo, { clock: systemClock, logger, writer: true });
     try {
       const phases: Record<string, number> = {};
+      const phaseCpu: Record<string, { own: number; machine: number }> = {};
       const startRssBytes = procStatusBytes('VmRSS');
       const cpu = process.cpuUsage();
       const started = performance.now();
@@ -106,7 +131,10 @@ async function runChild(spec: ChildSpec): Promise<void> {
         { clusterId: cluster.id, vmUuid: spec.vmUuid },
         {
           onProgress: (progress) => {
-            phases[progress.phase] ??= performance.now() - started;
+            if (phases[progress.phase] !== undefined) return;
+            phases[progress.phase] = performance.now() - started;
+            const own = process.cpuUsage();
+            phaseCpu[progress.phase] = { own: (own.user + own.system) / 1000, machine: machineCpuMs() };
           },
         },
       );
@@ -119,10 +147,13 @@ async function runChild(spec: ChildSpec): Promise<void> {
         readMs: (phases['writing'] ?? 0) - (phases['reading'] ?? 0),
         phases,
         cpuMs: (used.user + used.system) / 1000,
+        readCpuMs: (phaseCpu['writing']?.own ?? 0) - (phaseCpu['reading']?.own ?? 0),
+        readMachineCpuMs: (phaseCpu['writing']?.machine ?? 0) - (phaseCpu['reading']?.machine ?? 0),
         bytesRead: manifest.stats.bytesRead,
         bytesStored: manifest.stats.bytesStored,
         hwmBytes: procStatusBytes('VmHWM'),
         startRssBytes,
+        threadCpuMs: threadCpuMs(),
       };
       process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
     } finally {
@@ -367,6 +398,8 @@ interface Sample {
   hwmBytes: number | null;
   /** CPU time of the VM's QEMU (the NBD server) meanwhile. */
   qemuCpuMs?: number;
+  /** CPU time of the whole machine meanwhile: the copier, QEMU, sshd and ssh, the kernel writing back. */
+  machineCpuMs?: number;
 }
 
 /** CPU time (user + system) a process has used so far. */
@@ -376,12 +409,24 @@ function cpuMsOf(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
-/** Adds the CPU time the VM's QEMU used while `run` ran to what it returns. */
-async function withQemuCpu<T extends { qemuCpuMs?: number }>(vm: BenchVm, run: () => Promise<T> | T): Promise<T> {
+/**
+ * CPU time the whole machine has used so far (every CPU's non-idle time in /proc/stat). On a machine with few
+ * cores, a copy that keeps them all busy is bounded by CPU: only less work per byte makes it faster.
+ */
+function machineCpuMs(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return ((fields.reduce((sum, n) => sum + n, 0) - idle) * 1000) / 100;
+}
+
+/** Adds the CPU time the VM's QEMU, and the whole machine, used while `run` ran to what it returns. */
+async function withQemuCpu<T extends { qemuCpuMs?: number; machineCpuMs?: number }>(vm: BenchVm, run: () => Promise<T> | T): Promise<T> {
   const pid = Number(readFileSync(join(labDir, 'hosts', host.name, 'run', 'qemu', `${vm.name}.pid`), 'utf8').trim());
   const before = cpuMsOf(pid);
+  const machineBefore = machineCpuMs();
   const result = await run();
   result.qemuCpuMs = cpuMsOf(pid) - before;
+  result.machineCpuMs = machineCpuMs() - machineBefore;
   return result;
 }
 
@@ -492,9 +537,16 @@ function phaseLine(label: string, results: readonly ChildResult[]): string {
   return `  ${label}: ${parts.map(([name, ms]) => `${name} ${s(ms)} s`).join(', ')}`;
 }
 
+/** Median CPU of each kind of thread: the event loop (main), libuv's pool, the chunk hashers, V8's helpers. */
+function threadLine(label: string, results: readonly ChildResult[]): string {
+  const names = [...new Set(results.flatMap((r) => Object.keys(r.threadCpuMs)))].sort();
+  const parts = names.map((name) => [name, median(results.map((r) => r.threadCpuMs[name] ?? 0))] as const).filter(([, ms]) => ms >= 50);
+  return `  ${label}: ${parts.map(([name, ms]) => `${name} ${s(ms)} s`).join(', ')}`;
+}
+
 function printRows(title: string, rows: Row[], bytes: number, reference: Map<string, Row>): void {
   console.log(`\n${title}`);
-  console.log(`${'run'.padEnd(52)}${'median s'.padStart(9)}${'best s'.padStart(8)}${'MiB/s'.padStart(7)}${'vs nbdcopy*'.padStart(12)}${'CPU s'.padStart(7)}${'peak RSS'.padStart(10)}${'QEMU CPU s'.padStart(12)}`);
+  console.log(`${'run'.padEnd(52)}${'median s'.padStart(9)}${'best s'.padStart(8)}${'MiB/s'.padStart(7)}${'vs nbdcopy*'.padStart(12)}${'CPU s'.padStart(7)}${'peak RSS'.padStart(10)}${'QEMU CPU s'.padStart(12)}${'machine CPU s'.padStart(15)}`);
   for (const row of rows) {
     const ms = median(row.samples.map((x) => x.ms));
     const ref = reference.get(row.label);
@@ -502,8 +554,9 @@ function printRows(title: string, rows: Row[], bytes: number, reference: Map<str
     const cpu = row.samples.every((x) => x.cpuMs !== null) ? s(median(row.samples.map((x) => x.cpuMs ?? 0))) : '';
     const hwm = row.samples.every((x) => x.hwmBytes !== null) ? mb(Math.max(...row.samples.map((x) => x.hwmBytes ?? 0))) : '';
     const qemu = row.samples.every((x) => x.qemuCpuMs !== undefined) ? s(median(row.samples.map((x) => x.qemuCpuMs ?? 0))) : '';
+    const machine = row.samples.every((x) => x.machineCpuMs !== undefined) ? s(median(row.samples.map((x) => x.machineCpuMs ?? 0))) : '';
     console.log(
-      `${row.label.padEnd(52)}${s(ms).padStart(9)}${s(Math.min(...row.samples.map((x) => x.ms))).padStart(8)}${mibPerSecond(bytes, ms).toFixed(0).padStart(7)}${vs.padStart(12)}${cpu.padStart(7)}${hwm.padStart(10)}${qemu.padStart(12)}`,
+      `${row.label.padEnd(52)}${s(ms).padStart(9)}${s(Math.min(...row.samples.map((x) => x.ms))).padStart(8)}${mibPerSecond(bytes, ms).toFixed(0).padStart(7)}${vs.padStart(12)}${cpu.padStart(7)}${hwm.padStart(10)}${qemu.padStart(12)}${machine.padStart(15)}`,
     );
   }
 }
@@ -546,8 +599,8 @@ try {
       (via === 'ssh' ? sshFulls : localFulls).push(result);
       const data = via === 'ssh' ? rows.lbSshData : rows.lbLocalData;
       const total = via === 'ssh' ? rows.lbSshTotal : rows.lbLocalTotal;
-      data.samples.push({ ms: result.readMs, cpuMs: null, hwmBytes: null });
-      total.samples.push({ ms: result.totalMs, cpuMs: result.cpuMs, hwmBytes: result.hwmBytes, qemuCpuMs: result.qemuCpuMs ?? 0 });
+      data.samples.push({ ms: result.readMs, cpuMs: result.readCpuMs, hwmBytes: null, machineCpuMs: result.readMachineCpuMs });
+      total.samples.push({ ms: result.totalMs, cpuMs: result.cpuMs, hwmBytes: result.hwmBytes, qemuCpuMs: result.qemuCpuMs ?? 0, machineCpuMs: result.machineCpuMs ?? 0 });
       // The last SSH repository goes on to the incrementals (its checkpoint is the VM's newest); others go now.
       if (via === 'ssh') {
         if (kept) rmSync(kept.repo, { recursive: true, force: true });
@@ -613,7 +666,7 @@ try {
   // ---- the tables ----
   printRows(
     `Full backup: ${vm.name}, ${sizeGiB} GiB (${(vm.allocated / GiB).toFixed(2)} GiB allocated: ${(vm.randomBytes / GiB).toFixed(2)} GiB random, the rest zeros), ` +
-      `median of ${repeat}; MiB/s of allocated data; CPU: the copying process (nbdcopy's from GNU time); QEMU CPU: the NBD server meanwhile`,
+      `median of ${repeat}; MiB/s of allocated data; CPU: the copying process (nbdcopy's from GNU time); QEMU CPU: the NBD server meanwhile; machine CPU: every process and the kernel meanwhile (${availableParallelism()} cores)`,
     fullRows,
     vm.allocated,
     reference,
@@ -622,6 +675,9 @@ try {
   console.log('Where a Lifeboat backup spends its time (medians):');
   if (localFulls.length > 0) console.log(phaseLine('full, local socket', localFulls));
   console.log(phaseLine('full, SSH', sshFulls));
+  console.log('Its CPU by thread (medians, whole backup):');
+  if (localFulls.length > 0) console.log(threadLine('full, local socket', localFulls));
+  console.log(threadLine('full, SSH', sshFulls));
   const fullMs = median(rows.lbSshTotal.samples.map((x) => x.ms));
   const incrementalMs = median(incremental.samples.map((x) => x.ms));
   const bound = 0.05 * fullMs + 2000;
