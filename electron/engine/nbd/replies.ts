@@ -83,6 +83,12 @@ export interface ReplyParserOptions {
   metaContexts: ReadonlyMap<number, string>;
 }
 
+/**
+ * What a hole is filled from: Buffer.fill with a Buffer pattern copies it natively; with the number 0, on shared
+ * memory (a backup's chunk buffers), it ran ten times slower.
+ */
+const ZEROS = Buffer.alloc(64 * 1024);
+
 const State = {
   /** Collecting a reply header (simple or structured). */
   Header: 0,
@@ -170,7 +176,9 @@ export class ReplyParser {
         case State.Data: {
           const count = Math.min(this.dataRemaining, bytes.length - at);
           const target = this.request?.target ?? null;
-          if (target !== null) bytes.copy(target, this.dataPosition, at, at + count);
+          // set() rather than copy(): into shared memory (a backup's chunk buffers) copy() goes through V8's
+          // race-safe byte mover and ran at half set()'s speed.
+          if (target !== null) target.set(count === bytes.length ? bytes : bytes.subarray(at, at + count), this.dataPosition);
           this.dataPosition += count;
           this.dataRemaining -= count;
           at += count;
@@ -335,7 +343,7 @@ export class ReplyParser {
     if (size === 0) throw new NbdProtocolError('NBD_REPLY_TYPE_OFFSET_HOLE of size 0');
     const start = this.placeInRequest(request, offset, size, 'NBD_REPLY_TYPE_OFFSET_HOLE');
     (request.holes as RangeSet).add(start, start + size);
-    request.target?.fill(0, start, start + size);
+    request.target?.fill(ZEROS, start, start + size);
   }
 
   private onDataOffset(): void {
