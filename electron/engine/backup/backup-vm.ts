@@ -13,6 +13,7 @@ import { NBD_STATE_DIRTY, NBD_STATE_ZERO, connectNbd, type NbdExtent } from '../
 import {
   MANIFEST_FORMAT,
   MANIFEST_VERSION,
+  allocateChunkBuffer,
   chunkCount,
   sumDiskStats,
   type Manifest,
@@ -113,7 +114,8 @@ async function readDisk(
     // Chunk buffers are reused once the writer has stored their bytes: a fresh 4 MiB buffer per chunk costs page
     // faults to map it and garbage collection to unmap it, a good share of a backup's CPU. At most readsInFlight
     // reads plus the writer's puts hold one each, so the pool never grows beyond that. They are shared memory, so
-    // the chunk store's hashing threads read them in place.
+    // the chunk store's hashing threads read them in place, laid out so it writes raw chunks' files from them
+    // with direct I/O.
     const free: Buffer[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -121,7 +123,7 @@ async function readDisk(
         signal?.throwIfAborted();
         const index = toRead[next++]!;
         const length = writer.lengthOf(index);
-        const buffer = free.pop() ?? Buffer.from(new SharedArrayBuffer(chunkSize));
+        const buffer = free.pop() ?? allocateChunkBuffer(chunkSize);
         const into = length === chunkSize ? buffer : buffer.subarray(0, length);
         const { data } = await nbd.read(index * chunkSize, length, { into, ...(signal ? { signal } : {}) });
         await writer.write(index, data, () => free.push(buffer));

@@ -1,6 +1,7 @@
 // The backup repository's public surface (format spec: docs/FORMAT.md).
 export { Repository, type RepositoryDeps, type RepositoryInitOptions, type RepositoryOpenOptions } from './repository.js';
 export { ChunkStore, type ChunkPutResult } from './chunk-store.js';
+export { allocateChunkBuffer } from './chunk-buffer.js';
 export { PointStore, type ManifestWalk, type ManifestWalkOptions, type PointFilter, type PointListing, type PointSummary } from './point-store.js';
 export { prunePoints, type PruneLogLine, type PruneOptions, type PruneResult, type PrunedPoint } from './prune.js';
 export { collectGarbage, type CollectGarbageOptions, type GcProgress, type GcResult } from './gc.js';

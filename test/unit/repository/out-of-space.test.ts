@@ -1,14 +1,14 @@
 // A full disk (ENOSPC) during a chunk write, a manifest write or an export: a typed OutOfSpaceError, the temp
 // file gone, nothing half-visible; the repository opens afterwards and earlier points still export intact.
 // Runs on a real 8 MiB tmpfs when the tests run as root on Linux, and always with ENOSPC injected into the
-// file writes.
+// file writes; a raw chunk written with direct I/O runs out of room on a real 16 MiB ext4 (loop-mounted).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { OutOfSpaceError, Repository } from '../../../electron/engine/repository/index.js';
+import { OutOfSpaceError, Repository, allocateChunkBuffer } from '../../../electron/engine/repository/index.js';
 import { makeTempDir } from '../../support/temp.js';
 import { CLUSTER_ID, MiB, VM_UUID, buildManifest, manualClock, seededBytes, sha256, silentLogger, storeImage } from './support.js';
 
@@ -25,20 +25,16 @@ function enospc(): Error {
   return Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
 }
 
-/** An 8 MiB tmpfs mounted for the test, filled up by a filler file; null when mounting is not possible. */
-function tinyTmpfs(base: string): FullDisk | null {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return null;
-  const dir = join(base, 'tmpfs');
-  mkdirSync(dir);
-  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', dir]).status !== 0) return null;
+/** The full disk of a file system mounted at `dir` for the test: a filler file takes all its room. */
+function mountedFullDisk(dir: string, block: number): FullDisk {
   const filler = join(dir, 'filler');
   return {
     dir,
     exhaust: async () => {
       const handle = await open(filler, 'w');
-      const block = Buffer.alloc(256 * 1024, 0xaa);
+      const bytes = Buffer.alloc(block, 0xaa);
       try {
-        for (;;) await handle.write(block);
+        for (;;) await handle.write(bytes);
       } catch (error) {
         if ((error as { code?: string }).code !== 'ENOSPC') throw error;
       } finally {
@@ -50,6 +46,31 @@ function tinyTmpfs(base: string): FullDisk | null {
       if (spawnSync('umount', [dir]).status !== 0) spawnSync('umount', ['-l', dir]);
     },
   };
+}
+
+/** An 8 MiB tmpfs mounted for the test, filled up by a filler file; null when mounting is not possible. */
+function tinyTmpfs(base: string): FullDisk | null {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return null;
+  const dir = join(base, 'tmpfs');
+  mkdirSync(dir);
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', dir]).status !== 0) return null;
+  return mountedFullDisk(dir, 256 * 1024);
+}
+
+/**
+ * A 16 MiB ext4 loop-mounted for the test, where chunk files are written with direct I/O. Mounting needs root,
+ * as the rest of the test suite (the lab) does.
+ */
+function tinyExt4(base: string): FullDisk {
+  const image = join(base, 'ext4.img');
+  const dir = join(base, 'ext4');
+  mkdirSync(dir);
+  for (const [command, ...args] of [['truncate', '-s', '16M', image], ['mkfs.ext4', '-q', '-F', image], ['mount', '-o', 'loop', image, dir]] as const) {
+    const run = spawnSync(command, args, { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (this test needs root and loop devices): ${run.stderr || run.error?.message}`);
+  }
+  // 64 KiB blocks fill it to within 64 KiB: no room for a 4 MiB chunk.
+  return mountedFullDisk(dir, 64 * 1024);
 }
 
 /** ENOSPC injected into every FileHandle write (chunk files use writev, manifests writeFile, exports write). */
@@ -142,6 +163,38 @@ describe('out of space', () => {
     const disk = tinyTmpfs(temp.dir) ?? (await simulatedFullDisk(temp.dir));
     try {
       await scenario(disk);
+    } finally {
+      await disk.dispose();
+    }
+  });
+
+  it('writing a raw chunk with direct I/O from a backup buffer, on a full 16 MiB ext4', async () => {
+    const disk = tinyExt4(temp.dir);
+    try {
+      const repo = await Repository.init(join(disk.dir, 'repo'), { clock: manualClock(), logger: silentLogger(), writer: true });
+      try {
+        const chunk = (seed: string): Buffer => {
+          const buffer = allocateChunkBuffer(repo.config.chunkSize);
+          buffer.set(seededBytes(seed, repo.config.chunkSize));
+          return buffer;
+        };
+        const first = chunk('first');
+        expect(await repo.chunks.put(first)).toMatchObject({ id: sha256(first), stored: true });
+        await disk.exhaust();
+        const second = chunk('second');
+        const error = await repo.chunks.put(second).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(OutOfSpaceError);
+        expect((error as OutOfSpaceError).path).toBe(repo.chunks.pathOf(sha256(second)));
+        expect(readdirSync(join(repo.path, 'tmp'))).toEqual([]);
+        expect(await repo.chunks.has(sha256(second))).toBe(false);
+        expect((await repo.chunks.get(sha256(first))).equals(first)).toBe(true);
+        await disk.restore();
+        expect(await repo.chunks.put(second)).toMatchObject({ id: sha256(second), stored: true });
+        expect((await repo.chunks.get(sha256(second))).equals(second)).toBe(true);
+        expect(repo.chunks.directWrites).toBe(2);
+      } finally {
+        await repo.close();
+      }
     } finally {
       await disk.dispose();
     }
