@@ -161,12 +161,18 @@ export async function backupVm(deps: BackupVmDeps, vm: VmRef, options: BackupVmO
   logger.info('backing up', { name: summary.name, host: host.label, state: summary.state });
   progress.host = { id: host.id, label: host.label };
 
-  const session = await deps.driver.connect(host.spec, {
-    secret: host.hasSecret ? await deps.clusters.secretFor(host.id) : null,
-    timeoutMs: HOST_CONNECT_TIMEOUT_MS,
-    logger,
-    ...(signal ? { signal } : {}),
-  });
+  // The inventory's connection to the host has just answered the refresh: the backup runs over it rather than
+  // opening another (an SSH handshake and a libvirt login, a good share of a small incremental's time). It is
+  // lent: closing it is the inventory's business.
+  const lent = deps.inventory.sessionFor(vm.clusterId, host.id);
+  const session =
+    lent ??
+    (await deps.driver.connect(host.spec, {
+      secret: host.hasSecret ? await deps.clusters.secretFor(host.id) : null,
+      timeoutMs: HOST_CONNECT_TIMEOUT_MS,
+      logger,
+      ...(signal ? { signal } : {}),
+    }));
   try {
     const previous = await deps.repository.points.latestFor(vm);
     const chunkSize = deps.repository.config.chunkSize;
@@ -265,6 +271,6 @@ export async function backupVm(deps: BackupVmDeps, vm: VmRef, options: BackupVmO
     };
     return await attempt(null);
   } finally {
-    await session.close().catch(() => undefined);
+    if (lent === null) await session.close().catch(() => undefined);
   }
 }

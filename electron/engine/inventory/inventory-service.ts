@@ -171,6 +171,11 @@ class HostWatcher {
     this.debounceTimer.unref();
   }
 
+  /** The open connection to the host, while there is one. */
+  get liveSession(): HostSession | null {
+    return this.stopped ? null : this.session;
+  }
+
   get connected(): boolean {
     return this.session !== null;
   }
@@ -268,6 +273,12 @@ export interface InventoryService {
   get(clusterId: string, options?: { refresh?: boolean }): Promise<ClusterInventory>;
   /** The inventory as known now (starting to watch the cluster if it was not); null before anything is known. */
   current(clusterId: string): ClusterInventory | null;
+  /**
+   * The connection the inventory holds open to one host of a watched cluster, or null (not watched, not
+   * connected). Lent, not given: the caller must not close it, and it ends whenever the host's connection does.
+   * A backup right after a refresh uses it rather than opening one more connection to the same host.
+   */
+  sessionFor(clusterId: string, hostId: string): HostSession | null;
   /** Stops watching a cluster (it was removed or its hosts changed); the next get() starts afresh. */
   forget(clusterId: string): Promise<void>;
   close(): Promise<void>;
@@ -307,6 +318,9 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
     current(clusterId) {
       const watcher = watch(clusterId);
       return watcher.inventory(deps.clock.now());
+    },
+    sessionFor(clusterId, hostId) {
+      return watchers.get(clusterId)?.hosts.find((h) => h.host.id === hostId)?.liveSession ?? null;
     },
     async forget(clusterId) {
       const watcher = watchers.get(clusterId);

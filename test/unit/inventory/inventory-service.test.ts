@@ -73,6 +73,22 @@ describe('inventory service (scripted driver)', () => {
     expect(inventory.hosts[2]!.error?.message).toContain('connection refused');
   });
 
+  it('lends its open connection to a host, and none for a host it cannot reach or a cluster it forgot', async () => {
+    const inventory = await service.get(clusterId);
+    const [h1, , h3] = inventory.hosts.map((h) => h.hostId);
+    const connects = driver.connects;
+    const lent = service.sessionFor(clusterId, h1!);
+    expect(lent).not.toBeNull();
+    expect(await lent!.listVms()).toEqual([expect.objectContaining({ uuid: vmA })]);
+    expect(service.sessionFor(clusterId, h1!)).toBe(lent);
+    expect(driver.connects).toBe(connects);
+    expect(service.sessionFor(clusterId, h3!)).toBeNull();
+    expect(service.sessionFor(clusterId, randomUUID())).toBeNull();
+    expect(service.sessionFor(randomUUID(), h1!)).toBeNull();
+    await service.forget(clusterId);
+    expect(service.sessionFor(clusterId, h1!)).toBeNull();
+  });
+
   it('follows a VM that moves to another host without changing its identity', async () => {
     const before = await service.get(clusterId);
     const h1 = before.hosts[0]!.hostId;
