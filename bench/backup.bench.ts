@@ -10,7 +10,9 @@
 //  3. Peak RSS (VmHWM) of the backing-up process for the --rss disks.
 //
 // Every Lifeboat backup runs in a child process of its own (a fresh engine and repository, as `lifeboat backup`
-// would), which reports its times, CPU and VmHWM. The VMs are the bench's own (`bench-backup-<N>g`: TCG, 64 MiB,
+// would), which reports its times, its CPU (by thread too) and VmHWM; the parent adds the CPU of the VM's QEMU and
+// of the whole machine (/proc/stat) meanwhile, for nbdcopy's runs too: on a machine with few cores, a copy that
+// keeps them all busy is bounded by CPU. The VMs are the bench's own (`bench-backup-<N>g`: TCG, 64 MiB,
 // no OS but the lab's halting boot sector, one qcow2 disk on --host); they and their disks are removed at the end,
 // also after a failure or Ctrl-C (and a leftover of a killed run is removed before starting). A measurement:
 // nothing fails on speed; the exit code is 1 only when bytes differ (--no-verify skips the checks).
