@@ -234,7 +234,11 @@ export class ChunkStore {
       return false;
     }
     try {
-      for (let at = 0; at < image.length; ) at += (await handle.write(image, at, image.length - at, at)).bytesWritten;
+      for (let at = 0; at < image.length; ) {
+        const { bytesWritten } = await handle.write(image, at, image.length - at, at);
+        if (bytesWritten === 0) throw Object.assign(new Error(`direct write of ${temp} made no progress at byte ${at}`), { code: 'EIO' });
+        at += bytesWritten;
+      }
       await handle.truncate(fileLength);
       await handle.sync();
     } catch (error) {
