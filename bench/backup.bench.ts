@@ -92,14 +92,19 @@ function procStatusBytes(field: 'VmHWM' | 'VmRSS'): number {
 }
 
 /** CPU time of this process's threads so far, summed by thread name (the main thread is the process's own). */
+/** User + system CPU time in a /proc stat file (a process's or a thread's), in ms (clock ticks of 10 ms). */
+function cpuMsInStat(path: string): number {
+  const stat = readFileSync(path, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
 function threadCpuMs(): Record<string, number> {
   const byName: Record<string, number> = {};
   for (const tid of readdirSync('/proc/self/task')) {
     try {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       const name = tid === String(process.pid) ? 'main' : readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      byName[name] = (byName[name] ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+      byName[name] = (byName[name] ?? 0) + cpuMsInStat(`/proc/self/task/${tid}/stat`);
     } catch {
       // The thread ended meanwhile.
     }
@@ -406,9 +411,7 @@ interface Sample {
 
 /** CPU time (user + system) a process has used so far. */
 function cpuMsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  return cpuMsInStat(`/proc/${pid}/stat`);
 }
 
 /**

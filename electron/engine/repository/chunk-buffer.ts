@@ -12,7 +12,7 @@ import { CHUNK_HEADER_SIZE } from './chunk-file.js';
  * File offsets, lengths and memory addresses of direct I/O must be multiples of the device's logical block
  * size (512 bytes or 4 KiB); 4 KiB suits both.
  */
-export const DIRECT_IO_ALIGNMENT = 4096;
+const DIRECT_IO_ALIGNMENT = 4096;
 
 const WASM_PAGE = 64 * 1024;
 
@@ -43,7 +43,7 @@ function alignedSharedMemory(bytes: number): SharedArrayBuffer | null {
 }
 
 /** Rounds `length` up to a whole number of direct-I/O blocks. */
-export function roundUpToBlock(length: number): number {
+function roundUpToBlock(length: number): number {
   return Math.ceil(length / DIRECT_IO_ALIGNMENT) * DIRECT_IO_ALIGNMENT;
 }
 
