@@ -9,13 +9,14 @@
 //     qemu-io (the lab's guests have no OS), against the full.
 //  3. Peak RSS (VmHWM) of the backing-up process for the --rss disks.
 //
-// Every Lifeboat backup runs in a child process of its own (a fresh engine and repository, as `lifeboat backup`
-// would), which reports its times, its CPU (by thread too) and VmHWM; the parent adds the CPU of the VM's QEMU and
-// of the whole machine (/proc/stat) meanwhile, for nbdcopy's runs too: on a machine with few cores, a copy that
-// keeps them all busy is bounded by CPU. The VMs are the bench's own (`bench-backup-<N>g`: TCG, 64 MiB,
-// no OS but the lab's halting boot sector, one qcow2 disk on --host); they and their disks are removed at the end,
-// also after a failure or Ctrl-C (and a leftover of a killed run is removed before starting). A measurement:
-// nothing fails on speed; the exit code is 1 only when bytes differ (--no-verify skips the checks).
+// Every Lifeboat backup runs in a child process of its own (a fresh engine and repository, started with the
+// engine's V8 flags, as `lifeboat backup` would), which reports its times, its CPU (by thread too) and VmHWM; the
+// parent adds the CPU of the VM's QEMU and of the whole machine (/proc/stat) meanwhile, for nbdcopy's runs too: on
+// a machine with few cores, a copy that keeps them all busy is bounded by CPU. The VMs are the bench's own
+// (`bench-backup-<N>g`: TCG, 64 MiB, no OS but the lab's halting boot sector, one qcow2 disk on --host); they and
+// their disks are removed at the end, also after a failure or Ctrl-C (and a leftover of a killed run is removed
+// before starting). A measurement: nothing fails on speed; the exit code is 1 only when bytes differ (--no-verify
+// skips the checks).
 //
 //   flock /var/tmp/lifeboat-lab.use.lock npm run bench:backup -- [options]
 //
@@ -43,6 +44,7 @@ import { BOOT_SECTOR } from '../scripts/lab/disk-content.ts';
 import type { LabJson, LabJsonHost } from '../scripts/lab/lab-json.ts';
 import { domainXml } from '../scripts/lab/vms.ts';
 import { uuidFromName } from '../scripts/lab/config.ts';
+import { ENGINE_V8_FLAGS } from '../electron/engine/v8-flags.ts';
 import { GiB, MiB, median, mibPerSecond, randomBytes, tool, waitForSocket } from './support/tools.ts';
 
 const RESULT_PREFIX = 'BACKUP-BENCH-RESULT ';
@@ -91,7 +93,6 @@ function procStatusBytes(field: 'VmHWM' | 'VmRSS'): number {
   return Number(match[1]) * KiB;
 }
 
-/** CPU time of this process's threads so far, summed by thread name (the main thread is the process's own). */
 /** User + system CPU time in a /proc stat file (a process's or a thread's), in ms (clock ticks of 10 ms). */
 function cpuMsInStat(path: string): number {
   const stat = readFileSync(path, 'utf8');
@@ -99,6 +100,7 @@ function cpuMsInStat(path: string): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
+/** CPU time of this process's threads so far, summed by thread name (the main thread is the process's own). */
 function threadCpuMs(): Record<string, number> {
   const byName: Record<string, number> = {};
   for (const tid of readdirSync('/proc/self/task')) {
@@ -485,7 +487,7 @@ function nbdcopy(socketHere: string, out: string): Sample {
 function lifeboat(vm: BenchVm, via: 'ssh' | 'local', dataDir: string, repo: string): Promise<ChildResult> {
   const spec: ChildSpec = { transport: via === 'ssh' ? 'ssh' : 'unix', dataDir, repo, vmUuid: vm.uuid, labDir };
   const profile = values['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`];
-  const node = [process.execPath, ...profile, resolve(import.meta.dirname, 'backup.bench.ts'), '--child', JSON.stringify(spec)];
+  const node = [process.execPath, ...profile, ...ENGINE_V8_FLAGS, resolve(import.meta.dirname, 'backup.bench.ts'), '--child', JSON.stringify(spec)];
   const [command, ...args] = via === 'ssh' ? node : ['nsenter', '-t', String(host.libvirtdPid), '-m', '-u', '--', ...node];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -3,6 +3,7 @@
 // into a fresh repository. Prints figures; asserts nothing.
 //   npm run lab:down && npm run lab:up -- --vms-per-host 7      (21 VMs: at least 20)
 //   flock /var/tmp/lifeboat-lab.use.lock npm run bench:cluster-backup -- [--global 4 --per-host 2 --per-cluster 4]
+import './support/engine-flags.ts';
 import './support/source-hooks.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

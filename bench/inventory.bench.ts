@@ -2,6 +2,7 @@
 // and list) and warm (re-list over open sessions), over each transport. Prints figures; asserts nothing.
 //   npm run lab:down && npm run lab:up -- --vms-per-host 20
 //   npm run bench:inventory
+import './support/engine-flags.ts';
 import './support/source-hooks.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -6,6 +6,7 @@
 //
 // Runs under Node 22 straight from the sources (support/source-hooks.ts).
 
+import './support/engine-flags.ts';
 import './support/source-hooks.ts';
 import { readFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';

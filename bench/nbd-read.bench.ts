@@ -13,6 +13,7 @@
 // Needs qemu-img, qemu-nbd (qemu-utils) and nbdcopy (libnbd-bin). Runs under Node 22 straight from the sources
 // (support/source-hooks.ts).
 
+import './support/engine-flags.ts';
 import './support/source-hooks.ts';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';

@@ -1,3 +1,4 @@
+import './support/engine-flags.ts';
 import './support/source-hooks.ts';
 // Benchmark: chunk put throughput of the repository (SHA-256 + zero check + zstd + temp file, fsync, rename),
 // through a DiskImageWriter as a backup drives it, for random (incompressible, stored raw), compressible

@@ -12,6 +12,7 @@
 //
 // Run it under the lab's lock: flock /var/tmp/lifeboat-lab.use.lock node bench/restore.bench.ts
 
+import './support/engine-flags.ts';
 import './support/source-hooks.ts';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -14,6 +14,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { findNode22, projectRoot } from './node22.mjs';
 
 const require = createRequire(import.meta.url);
@@ -233,14 +234,16 @@ async function ensureSqliteForElectron(version) {
  * Runs Electron with this folder as the app. Resolves with its exit code, or throws CannotRunElectron when it
  * failed right away (missing system libraries, a sandbox it cannot set up, an engine that does not start).
  */
-function runElectron(binary, sqliteBinding, extraArgs) {
+async function runElectron(binary, sqliteBinding, extraArgs) {
+  // The engine's V8 flags, given here so the app does not relaunch itself to get them (electron/main/v8-relaunch.ts).
+  const { ENGINE_V8_FLAGS } = await import(pathToFileURL(join(projectRoot, 'dist', 'electron', 'engine', 'v8-flags.js')).href);
   const env = { ...process.env, LIFEBOAT_SQLITE_BINDING: sqliteBinding };
   // Set by some tools to make Electron behave as plain Node; the app would not start.
   delete env.ELECTRON_RUN_AS_NODE;
   const started = Date.now();
   return new Promise((resolve, reject) => {
     // stderr is passed through but also kept, to name the cause if Electron dies at once.
-    const child = spawn(binary, [projectRoot, ...extraArgs], { cwd: projectRoot, env, stdio: ['inherit', 'inherit', 'pipe'] });
+    const child = spawn(binary, [`--js-flags=${ENGINE_V8_FLAGS.join(' ')}`, projectRoot, ...extraArgs], { cwd: projectRoot, env, stdio: ['inherit', 'inherit', 'pipe'] });
     currentChild = child;
     let recentErrors = '';
     child.stderr.on('data', (chunk) => {

@@ -35,6 +35,7 @@ import { buildMenuTemplate } from './menu-template.js';
 import { externalUrlToOpen, isAllowedNavigation } from './navigation-policy.js';
 import { createSafeStorageCipher, secretStorageProblem } from './safe-storage-cipher.js';
 import { isTrustedSender } from './trusted-sender.js';
+import { RELAUNCHED_ENV, relaunchArgsForV8Flags } from './v8-relaunch.js';
 import { MIN_WINDOW_SIZE, placeWindow, readWindowState, WINDOW_STATE_FILE_NAME, writeWindowState } from './window-state.js';
 
 const { rendererDir, preloadFile } = desktopPaths(import.meta.url);
@@ -45,7 +46,13 @@ const ENGINE_CLOSE_TIMEOUT_MS = 15_000;
 // may use fetch; without `standard`, relative URLs and 'self' in the CSP would not resolve.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
-if (app.requestSingleInstanceLock()) {
+// First, before taking the single-instance lock, which the relaunched instance needs.
+const relaunchArgs = relaunchArgsForV8Flags(process.argv, app.commandLine.getSwitchValue('js-flags'), process.env);
+if (relaunchArgs !== null) {
+  process.env[RELAUNCHED_ENV] = '1';
+  app.relaunch({ args: relaunchArgs });
+  app.exit(0);
+} else if (app.requestSingleInstanceLock()) {
   start();
 } else {
   // Another Lifeboat already runs on this data folder: it gets a `second-instance` event and shows its window.

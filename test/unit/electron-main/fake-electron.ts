@@ -2,6 +2,7 @@
 // wiring test can run main.ts under plain Node (the Electron binary cannot run on the machines the tests run on).
 // It mimics the event order Electron documents: quit → before-quit → windows close → will-quit → quit.
 import { EventEmitter } from 'node:events';
+import { ENGINE_V8_FLAGS } from '../../../electron/engine/v8-flags.js';
 
 export interface Rect {
   x: number;
@@ -38,6 +39,9 @@ export interface Recorder {
   exitCode: number | null;
   quitted: boolean;
   errorBoxes: string[];
+  /** The `--js-flags` switch the fake app was started with: by default, the engine's flags. */
+  jsFlags: string;
+  relaunches: unknown[];
 }
 
 export const recorder: Recorder = {
@@ -54,6 +58,8 @@ export const recorder: Recorder = {
   exitCode: null,
   quitted: false,
   errorBoxes: [],
+  jsFlags: ENGINE_V8_FLAGS.join(' '),
+  relaunches: [],
 };
 
 let nextContentsId = 1;
@@ -84,6 +90,12 @@ class FakeApp extends EventEmitter {
   }
   getVersion(): string {
     return '0.1.0-test';
+  }
+  readonly commandLine = {
+    getSwitchValue: (name: string): string => (name === 'js-flags' ? recorder.jsFlags : ''),
+  };
+  relaunch(options: unknown): void {
+    recorder.relaunches.push(options);
   }
   requestSingleInstanceLock(): boolean {
     return true;

@@ -69,6 +69,11 @@ describe('electron/main/main.ts wiring', () => {
     temp.remove();
   });
 
+  it('started with the engine V8 flags, goes on without relaunching', () => {
+    expect(recorder.relaunches).toEqual([]);
+    expect(recorder.exitCode).toBeNull();
+  });
+
   it('registers app:// as a privileged scheme and opens one sandboxed window on it', () => {
     expect(recorder.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
     expect(recorder.windows).toHaveLength(1);
