@@ -176,9 +176,10 @@ export class ReplyParser {
         case State.Data: {
           const count = Math.min(this.dataRemaining, bytes.length - at);
           const target = this.request?.target ?? null;
-          // set() rather than copy(): into shared memory (a backup's chunk buffers) copy() goes through V8's
-          // race-safe byte mover and ran at half set()'s speed.
-          if (target !== null) target.set(count === bytes.length ? bytes : bytes.subarray(at, at + count), this.dataPosition);
+          // fill() with a value exactly as long as the range is one memcpy in Node's C++. set() and copy() into
+          // shared memory (a backup's chunk buffers) go through V8's race-safe mover, which copies byte by byte
+          // whenever source and target are not equally aligned, as reply data mostly is: 1.5 against 19 GB/s.
+          if (target !== null) target.fill(count === bytes.length ? bytes : bytes.subarray(at, at + count), this.dataPosition, this.dataPosition + count);
           this.dataPosition += count;
           this.dataRemaining -= count;
           at += count;

@@ -7,7 +7,7 @@ import { msg, prng, rechunk } from './fake-server.js';
 interface Harness {
   parser: ReplyParser;
   completed: PendingRequest[];
-  add(cookie: number, command: number, offset: number, length: number): PendingRequest;
+  add(cookie: number, command: number, offset: number, length: number, into?: Buffer): PendingRequest;
   push(...parts: Buffer[]): void;
 }
 
@@ -27,8 +27,8 @@ function harness(options: { structured?: boolean; contexts?: Map<number, string>
   return {
     parser,
     completed,
-    add: (cookie, command, offset, length) => {
-      const request = new PendingRequest(cookie, command, offset, length);
+    add: (cookie, command, offset, length, into) => {
+      const request = new PendingRequest(cookie, command, offset, length, into);
       requests.set(cookie, request);
       return request;
     },
@@ -57,6 +57,20 @@ describe('ReplyParser: READ', () => {
     expect((request.target as Buffer).equals(expected)).toBe(true);
     expect(request.holes?.toRanges()).toEqual([{ offset: 500, length: 1500 }]);
     expect(h.parser.idle).toBe(true);
+  });
+
+  it('copies data exactly into a target in shared memory, whatever the alignment of the pieces it arrives in', () => {
+    // A backup's chunk buffers are shared memory; the copy into them must be exact at every offset and length.
+    const random = prng(41);
+    const shared = Buffer.from(new SharedArrayBuffer(70_000)).fill(0xee);
+    const h = harness();
+    const request = h.add(9, NbdCommand.READ, 0, 65_536, shared.subarray(3, 3 + 65_536));
+    const data = random.bytes(65_536 - 4096);
+    const stream = Buffer.concat([msg.data(9, 4096, data), msg.hole(9, 1000, 3096), msg.data(9, 0, data.subarray(0, 1000)), msg.none(9)]);
+    for (const piece of rechunk(stream, random, 9000)) h.push(piece);
+    expect(h.completed).toEqual([request]);
+    expect(shared.subarray(3, 3 + 65_536).equals(Buffer.concat([data.subarray(0, 1000), Buffer.alloc(3096), data]))).toBe(true);
+    expect([...shared.subarray(0, 3), ...shared.subarray(3 + 65_536)].every((byte) => byte === 0xee)).toBe(true);
   });
 
   it('accepts a data chunk carrying the DONE flag and interleaved replies of several requests', () => {
