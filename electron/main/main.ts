@@ -35,7 +35,7 @@ import { buildMenuTemplate } from './menu-template.js';
 import { externalUrlToOpen, isAllowedNavigation } from './navigation-policy.js';
 import { createSafeStorageCipher, secretStorageProblem } from './safe-storage-cipher.js';
 import { isTrustedSender } from './trusted-sender.js';
-import { RELAUNCHED_ENV, relaunchArgsForV8Flags } from './v8-relaunch.js';
+import { RELAUNCHED_ENV, relaunchForV8Flags } from './v8-relaunch.js';
 import { MIN_WINDOW_SIZE, placeWindow, readWindowState, WINDOW_STATE_FILE_NAME, writeWindowState } from './window-state.js';
 
 const { rendererDir, preloadFile } = desktopPaths(import.meta.url);
@@ -47,10 +47,10 @@ const ENGINE_CLOSE_TIMEOUT_MS = 15_000;
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 // First, before taking the single-instance lock, which the relaunched instance needs.
-const relaunchArgs = relaunchArgsForV8Flags(process.argv, app.commandLine.getSwitchValue('js-flags'), process.env);
-if (relaunchArgs !== null) {
+const relaunch = relaunchForV8Flags(process.argv, app.commandLine.getSwitchValue('js-flags'), process.env);
+if (relaunch !== null) {
   process.env[RELAUNCHED_ENV] = '1';
-  app.relaunch({ args: relaunchArgs });
+  app.relaunch(relaunch);
   app.exit(0);
 } else if (app.requestSingleInstanceLock()) {
   start();
