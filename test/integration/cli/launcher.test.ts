@@ -1,5 +1,5 @@
-// The `lifeboat` launcher starts the CLI with the engine's V8 flags, as the process it was started as (so a
-// signal or `kill` sent to it reaches the CLI itself), whether or not the flags were given.
+// The `lifeboat` launcher, started as `node lifeboat.mjs ...` (no flags), runs the CLI with the engine's V8 flags
+// as the process it was started as, so a signal or `kill` sent to it reaches the CLI itself.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_V8_FLAGS } from '../../../electron/engine/v8-flags.js';
