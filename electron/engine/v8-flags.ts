@@ -6,12 +6,12 @@
 /**
  * `--single-threaded-gc`: V8 collects on the thread that allocates instead of also marking on helper threads.
  * A backup streams its data through short-lived buffers (ssh2 gets a fresh one for every socket read), and V8
- * answers that external memory with about ten full collections a second. With helper threads those cost more
- * CPU than the backup's own work (the process's helper threads: 4.5 s against 1.8 s with this flag, for the
- * same 1.75 GiB over SSH), and the machine is CPU-bound over SSH: with it a full backup over SSH took 7.5 s
- * instead of 9-10 s, and the main thread itself used less CPU (4.9 s against 5.4 s). The engine's heap is small
- * (about 16 MB live), so each collection on the main thread is a few milliseconds. docs/BENCHMARKS.md has the
- * figures.
+ * answers that external memory with about ten full collections a second. On helper threads those cost more
+ * CPU than they spare (the process's threads besides the main one, hashing included: 4.5 s against 1.8 s with
+ * this flag, for the same 1.75 GiB over SSH), and the machine is CPU-bound over SSH: with it a full backup over
+ * SSH took 7.5 s instead of 9-10 s, and the main thread itself used less CPU (4.9 s against 5.4 s). The engine's
+ * heap is small (about 16 MB live), so each collection on the main thread is a few milliseconds.
+ * docs/BENCHMARKS.md has the figures.
  */
 export const ENGINE_V8_FLAGS: readonly string[] = ['--single-threaded-gc'];
 
