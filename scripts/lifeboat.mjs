@@ -15,7 +15,7 @@ if (!existsSync(cli)) {
   console.error(`lifeboat: not built yet (no ${cli}); run \`npm run build\` in ${projectRoot}`);
   process.exit(1);
 }
-const { ENGINE_V8_FLAGS, missingV8Flags } = await import(pathToFileURL(join(dist, 'engine', 'v8-flags.js')).href);
+const { missingV8Flags, nodeArgsWithV8Flags } = await import(pathToFileURL(join(dist, 'engine', 'v8-flags.js')).href);
 
 const onNode22 = Number(process.versions.node.split('.')[0]) === REQUIRED_MAJOR;
 if (!onNode22 || missingV8Flags(process.execArgv).length > 0) {
@@ -24,7 +24,7 @@ if (!onNode22 || missingV8Flags(process.execArgv).length > 0) {
     console.error(`lifeboat: needs Node ${REQUIRED_MAJOR} (this is ${process.version}); run \`npm install\` in ${projectRoot} to get it`);
     process.exit(1);
   }
-  const args = [...ENGINE_V8_FLAGS, ...process.execArgv.filter((arg) => !ENGINE_V8_FLAGS.includes(arg)), process.argv[1], ...process.argv.slice(2)];
+  const args = nodeArgsWithV8Flags(process.execArgv, process.argv[1], process.argv.slice(2));
   // execve (Node 22.15+, not on Windows) does not return; elsewhere a child runs the CLI and this one waits.
   if (typeof process.execve === 'function' && process.platform !== 'win32') process.execve(node22.bin, [node22.bin, ...args], process.env);
   const r = spawnSync(node22.bin, args, { stdio: 'inherit' });

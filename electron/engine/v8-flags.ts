@@ -19,3 +19,11 @@ export const ENGINE_V8_FLAGS: readonly string[] = ['--single-threaded-gc'];
 export function missingV8Flags(startedWith: readonly string[]): string[] {
   return ENGINE_V8_FLAGS.filter((flag) => !startedWith.includes(flag));
 }
+
+/**
+ * The arguments for node (after its path) to run `script` again with the engine's flags first: the other node
+ * options this process was started with are kept, each flag appears once.
+ */
+export function nodeArgsWithV8Flags(execArgv: readonly string[], script: string, args: readonly string[]): string[] {
+  return [...ENGINE_V8_FLAGS, ...execArgv.filter((arg) => !ENGINE_V8_FLAGS.includes(arg)), script, ...args];
+}

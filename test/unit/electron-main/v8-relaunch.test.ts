@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENGINE_V8_FLAGS } from '../../../electron/engine/v8-flags.js';
+import { ENGINE_V8_FLAGS, nodeArgsWithV8Flags } from '../../../electron/engine/v8-flags.js';
 import { RELAUNCHED_ENV, relaunchForV8Flags } from '../../../electron/main/v8-relaunch.js';
 
 const ALL = ENGINE_V8_FLAGS.join(' ');
@@ -30,5 +30,17 @@ describe('relaunchForV8Flags', () => {
 
   it('never relaunches twice, even when the flags did not arrive', () => {
     expect(relaunchForV8Flags(['/x/electron', '.'], '', { [RELAUNCHED_ENV]: '1' })).toBeNull();
+  });
+});
+
+describe('nodeArgsWithV8Flags', () => {
+  it('puts the flags first, keeps the other node options and the arguments, and repeats no flag', () => {
+    expect(nodeArgsWithV8Flags(['--inspect', ENGINE_V8_FLAGS[0]!], '/p/lifeboat.mjs', ['backup', '--json'])).toEqual([
+      ...ENGINE_V8_FLAGS,
+      '--inspect',
+      '/p/lifeboat.mjs',
+      'backup',
+      '--json',
+    ]);
   });
 });
